@@ -1,0 +1,53 @@
+# Social Value Marketplace: `make run` to try it, `make test` to check it.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+
+.DEFAULT_GOAL := run
+
+include mk/assets.mk
+
+.PHONY: run test test-sqlite test-postgres install install-test browser-deps clean
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+## run: install, upgrade the database, load demo data and serve on http://127.0.0.1:5000
+run: $(BIN)/.installed
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	@echo ""
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop). Emails are printed here."
+	@echo "Scheduled jobs in production (cron or systemd timers, see README):"
+	@echo "  * * * * *  flask outbox send     # deliver queued email, retrying failures with back-off"
+	@echo "  5 0 * * *  flask needs expire    # expire open needs past their needed-by date, email their groups"
+	@echo ""
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## browser-deps: Debian's Chromium for the browser tests (never a downloaded browser)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+install-test: $(BIN)/.installed-test browser-deps node_modules/.installed
+
+## test: the whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
+test: install-test
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "--- again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider; \
+	else echo "TEST_DATABASE_URL not set: skipped the PostgreSQL run"; fi
+
+clean:
+	rm -rf $(VENV) node_modules instance/*.sqlite

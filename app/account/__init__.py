@@ -1,0 +1,9 @@
+"""Pages for any signed-in user: their account, their team, the waiting page."""
+from flask import Blueprint
+
+from app.permissions import require_signed_in
+
+bp = Blueprint("account", __name__)
+bp.before_request(require_signed_in)
+
+from app.account import routes  # noqa: E402,F401

@@ -1,0 +1,10 @@
+"""The platform administrators' area: users' roles and the reference lists."""
+from flask import Blueprint
+
+from app.models import Role
+from app.permissions import require_role
+
+bp = Blueprint("admin", __name__)
+bp.before_request(require_role(Role.ADMIN))
+
+from app.admin import routes  # noqa: E402,F401

@@ -1,0 +1,6 @@
+"""Signing in and out, registering, verifying email, resetting passwords, accepting invites."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from app.auth import routes  # noqa: E402,F401

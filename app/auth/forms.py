@@ -1,0 +1,56 @@
+"""Forms for signing in, registering and setting passwords."""
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput, GovCheckboxInput, GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextInput,
+)
+from wtforms import BooleanField, PasswordField, RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from app.forms_common import email_field, new_password_field, select_choices
+
+
+class SignInForm(FlaskForm):
+    """Email and password."""
+
+    email = email_field()
+    password = PasswordField("Password", widget=GovPasswordInput(), validators=[InputRequired("Enter your password")])
+    remember = BooleanField("Keep me signed in on this device for 14 days", widget=GovCheckboxInput())
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class RegisterForm(FlaskForm):
+    """An organisation and its first user."""
+
+    kind = RadioField("What kind of organisation is it?", widget=GovRadioInput(), choices=select_choices([
+        ("vcse", "A charity, community group or social enterprise (VCSE)"),
+        ("supplier", "A supplier with a council contract"),
+    ]), validators=[InputRequired("Select what kind of organisation it is")])
+    organisation_name = StringField("Organisation name", widget=GovTextInput(), validators=[
+        InputRequired("Enter your organisation's name"),
+        Length(max=200, message="Organisation name must be 200 characters or fewer")])
+    registered_number = StringField(
+        "Charity or company number (optional)", widget=GovTextInput(),
+        description="If it has one. For example, 1234567 or SC012345.",
+        validators=[Optional(), Regexp(r"^[A-Za-z0-9 ]{1,20}$", message="Charity or company number must be letters and numbers only, up to 20 characters")])
+    areas = SelectMultipleField("Which areas does it serve?", widget=GovCheckboxesInput(), coerce=int,
+                                description="Select all that apply.",
+                                validators=[InputRequired("Select at least one area your organisation serves")])
+    name = StringField("Your full name", widget=GovTextInput(), validators=[
+        InputRequired("Enter your full name"), Length(max=120, message="Your name must be 120 characters or fewer")])
+    email = email_field("Your email address")
+    password = new_password_field()
+    submit = SubmitField("Register", widget=GovSubmitInput())
+
+
+class ForgottenPasswordForm(FlaskForm):
+    """Ask for a reset link."""
+
+    email = email_field()
+    submit = SubmitField("Send reset link", widget=GovSubmitInput())
+
+
+class NewPasswordForm(FlaskForm):
+    """Set a password from an emailed link."""
+
+    password = new_password_field("New password")
+    submit = SubmitField("Save password", widget=GovSubmitInput())

@@ -1,0 +1,109 @@
+"""Flask commands: demo data, the first admin, reference defaults and the outbox."""
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.extensions import db
+
+
+def register(app: Flask) -> None:
+    """Attach the command groups to the app."""
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(reference_cli)
+    app.cli.add_command(needs_cli)
+
+
+@click.group("demo", cls=AppGroup)
+def demo_cli():
+    """Demo data."""
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Load demo data (idempotent); refused under production configuration."""
+    from app.demo import DEMO_PASSWORD, DEMO_SIGN_INS, load_demo
+
+    if not current_app.debug and current_app.config.get("SESSION_COOKIE_SECURE"):
+        raise click.ClickException("Refusing to load demo data under production configuration.")
+    load_demo()
+    click.echo("Demo data loaded. Sign in at /sign-in with any of these (password: %s):" % DEMO_PASSWORD)
+    for email, what in DEMO_SIGN_INS:
+        click.echo(f"  {email:<28} {what}")
+
+
+@click.group("users", cls=AppGroup)
+def users_cli():
+    """User accounts."""
+
+
+@users_cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt="Full name")
+@click.option("--council", default=None, help="The council's name (defaults to COUNCIL_NAME).")
+@click.password_option()
+def create_admin(email: str, name: str, council: str | None, password: str):
+    """Create the first administrator (and the council organisation if missing)."""
+    from app.models import Organisation, OrganisationKind, OrganisationStatus, Role, User, UserRole, utcnow
+    from app.services.accounts import normalise_email, user_by_email
+    from app.services.passwords import hash_password, password_problem
+
+    problem = password_problem(password, email)
+    if problem:
+        raise click.ClickException(problem)
+    if user_by_email(email):
+        raise click.ClickException("A user with that email already exists.")
+    council_name = council or current_app.config["COUNCIL_NAME"]
+    organisation = db.session.scalars(
+        select(Organisation).where(Organisation.kind == OrganisationKind.BUYER, Organisation.name == council_name)
+    ).first() or Organisation(name=council_name, kind=OrganisationKind.BUYER, status=OrganisationStatus.APPROVED,
+                              decided_at=utcnow())
+    db.session.add(User(organisation=organisation, email=normalise_email(email), name=name,
+                        password_hash=hash_password(password), email_verified_at=utcnow(), is_org_admin=True,
+                        role_rows=[UserRole(role=r) for r in Role]))
+    db.session.commit()
+    click.echo(f"Created administrator {email} for {council_name}.")
+
+
+@click.group("outbox", cls=AppGroup)
+def outbox_cli():
+    """The email outbox."""
+
+
+@outbox_cli.command("send")
+@click.option("--limit", default=100, show_default=True)
+def outbox_send(limit: int):
+    """Send pending emails that are due; failures are kept for retry with back-off."""
+    from app.email import send_pending
+
+    sent, failed = send_pending(limit)
+    click.echo(f"Sent {sent}, failed {failed}.")
+
+
+@click.group("reference", cls=AppGroup)
+def reference_cli():
+    """The council's reference lists."""
+
+
+@reference_cli.command("load-defaults")
+def reference_load_defaults():
+    """Add the default themes, measures and areas that are missing."""
+    from app.services.reference_defaults import load_default_reference
+
+    added = load_default_reference()
+    click.echo(", ".join(f"{n} {k} added" for k, n in added.items()))
+
+
+@click.group("needs", cls=AppGroup)
+def needs_cli():
+    """Needs."""
+
+
+@needs_cli.command("expire")
+def needs_expire():
+    """Mark open needs past their needed-by date as expired and email their organisations."""
+    from app.services.needs import expire_needs
+
+    click.echo(f"Expired {expire_needs()} needs.")

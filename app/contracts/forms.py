@@ -1,0 +1,143 @@
+"""Forms for contracts, commitments and ledger reversals."""
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+)
+from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.forms_common import optional_int, select_choices
+from app.forms_fields import GovDateField, QuantityField
+from app.models import TargetKind
+
+TARGET_HINT = "Surrey's policy expects social value worth at least 10% of the contract value."
+_NOTE_LIMIT = Length(max=2000, message="Note must be 2,000 characters or fewer")
+
+
+class PoundsField(Field):
+    """An amount in pounds, typed like 1,250,000 or 1250000.50, held exactly as integer pence."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, *, noun: str = "Amount", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.noun = noun
+
+    def _value(self) -> str:
+        """What to show in the box: what was typed, or the stored pence as pounds."""
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{self.data // 100:,}" if self.data % 100 == 0 else f"{Decimal(self.data) / 100:,.2f}"
+
+    def process_formdata(self, valuelist):
+        """Parse pounds exactly with Decimal, with messages a person understands."""
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip().replace(",", "").removeprefix("£").strip()
+        if not text:
+            return
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"{self.noun} must be an amount in pounds, like 1,250,000 or 1250000.50") from None
+        if not value.is_finite():
+            raise ValueError(f"{self.noun} must be an amount in pounds, like 1,250,000 or 1250000.50")
+        if value <= 0:
+            raise ValueError(f"{self.noun} must be more than £0")
+        if value.as_tuple().exponent < -2:
+            raise ValueError(f"{self.noun} must have no more than 2 decimal places (whole pence)")
+        if value >= Decimal("10000000000"):
+            raise ValueError(f"{self.noun} must be less than £10,000,000,000")
+        self.data = int(value * 100)
+
+
+class ContractForm(FlaskForm):
+    """A contract's details; the service checks the rules that need the database."""
+
+    reference = StringField("Contract reference", widget=GovTextInput(), description="For example, WCC-2025-001.",
+                            validators=[InputRequired("Enter the contract reference"),
+                                        Length(max=50, message="Reference must be 50 characters or fewer")])
+    title = StringField("Contract title", widget=GovTextInput(),
+                        validators=[InputRequired("Enter the contract title"),
+                                    Length(max=200, message="Title must be 200 characters or fewer")])
+    # The service says clearly why a supplier or manager cannot be chosen, so the choices are not re-checked here.
+    supplier_id = SelectField("Supplier", widget=GovSelect(), coerce=optional_int, validate_choice=False,
+                              description="Only suppliers a moderator has approved are listed.",
+                              validators=[InputRequired("Select the supplier")])
+    value_pence = PoundsField("Contract value", noun="Contract value", description="In pounds, for example 1,250,000.",
+                              validators=[InputRequired("Enter the contract value")])
+    starts_on = GovDateField("Start date", what="The start date", description="For example, 1 4 2025",
+                             validators=[InputRequired("Enter the start date")])
+    ends_on = GovDateField("End date", what="The end date", description="For example, 31 3 2028",
+                           validators=[InputRequired("Enter the end date")])
+    contract_manager_id = SelectField("Responsible contract manager", widget=GovSelect(), coerce=optional_int,
+                                      validate_choice=False,
+                                      validators=[InputRequired("Select the responsible contract manager")])
+    target_kind = RadioField("How is the social value target set?", widget=GovRadioInput(),
+                             choices=select_choices([(TargetKind.POUNDS.value, "An amount in pounds"),
+                                                     (TargetKind.PERCENT.value, "A percentage of the contract value")]),
+                             description=TARGET_HINT,
+                             validators=[InputRequired("Select how the social value target is set")])
+    target_pence = PoundsField("Target in pounds", noun="Target", description="For example, 125,000.",
+                               validators=[Optional()])
+    target_percent = QuantityField("Target percentage", noun="Target percentage", description="For example, 10.",
+                                   validators=[Optional(),
+                                               NumberRange(max=100, message="Target percentage must be 100 or less")])
+    submit = SubmitField("Save contract", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check only the target box that goes with the chosen radio, and require it."""
+        super().validate(extra_validators)
+        boxes = {TargetKind.POUNDS.value: (self.target_pence, "Enter the target in pounds"),
+                 TargetKind.PERCENT.value: (self.target_percent, "Enter the target percentage")}
+        if self.target_kind.data in boxes:
+            for kind, (field, message) in boxes.items():
+                if kind != self.target_kind.data:
+                    field.errors, field.data = [], None
+                elif field.data is None and not field.errors:
+                    field.errors = [message]
+        self._errors = None
+        return not self.errors
+
+
+class CommitmentForm(FlaskForm):
+    """A commitment: a quantity of one measure by a date, for some themes and areas."""
+
+    measure_id = SelectField("Measure", widget=GovSelect(), coerce=optional_int,
+                             description="What is counted; the unit is in brackets.",
+                             validators=[InputRequired("Select a measure")])
+    quantity = QuantityField("Quantity", description="In the measure's unit, for example 200 for 200 hours.",
+                             validators=[InputRequired("Enter the quantity committed")])
+    due_on = GovDateField("Due by", what="The due date", description="For example, 31 3 2026",
+                          validators=[InputRequired("Enter the date it is due by")])
+    theme_ids = SelectMultipleField("Priority themes it is meant for", widget=GovCheckboxesInput(), coerce=int,
+                                    description="Select all that apply.", validators=[Optional()])
+    area_ids = SelectMultipleField("Areas it is meant for", widget=GovCheckboxesInput(), coerce=int,
+                                   description="Select all that apply.", validators=[Optional()])
+    note = TextAreaField("Note (optional)", widget=GovTextArea(),
+                         description="For example, what the tender promised in its own words.",
+                         validators=[_NOTE_LIMIT])
+    submit = SubmitField("Save commitment", widget=GovSubmitInput())
+
+
+class EndContractForm(FlaskForm):
+    """End a contract early, with a reason."""
+
+    reason = TextAreaField("Why is the contract ending early?", widget=GovTextArea(),
+                           description="This is kept in the audit trail.",
+                           validators=[InputRequired("Enter why the contract is ending early"),
+                                       Length(max=2000, message="Reason must be 2,000 characters or fewer")])
+    submit = SubmitField("End contract", widget=GovSubmitInput())
+
+
+class ReverseEntryForm(FlaskForm):
+    """Reverse a wrong ledger entry, with a reason."""
+
+    reason = TextAreaField("Why is this entry being reversed?", widget=GovTextArea(),
+                           description="Shown next to the reversal on the contract page.",
+                           validators=[InputRequired("Enter why this entry is being reversed"),
+                                       Length(max=2000, message="Reason must be 2,000 characters or fewer")])
+    submit = SubmitField("Reverse entry", widget=GovSubmitInput())

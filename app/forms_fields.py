@@ -1,0 +1,70 @@
+"""Form fields with GOV.UK-style messages for exact quantities and dates."""
+from decimal import Decimal, InvalidOperation
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
+from wtforms import DateField, Field
+
+
+def without_nul(value):
+    """Drop NUL characters: never meant in typed text, and PostgreSQL cannot store them (a pasted one was a 500)."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class QuantityField(Field):
+    """A positive exact decimal with at most 2 decimal places (never a float)."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, *, noun: str = "Quantity", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.noun = noun
+
+    def _value(self) -> str:
+        """What to show in the box: what was typed, or the stored value."""
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data.normalize():f}"
+
+    def process_formdata(self, valuelist):
+        """Parse the typed text exactly, with a message a person understands."""
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip().replace(",", "")
+        if not text:
+            return
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"{self.noun} must be a number, like 10 or 2.5") from None
+        if not value.is_finite():
+            raise ValueError(f"{self.noun} must be a number, like 10 or 2.5")
+        if value <= 0:
+            raise ValueError(f"{self.noun} must be more than 0")
+        if value.as_tuple().exponent < -2:
+            raise ValueError(f"{self.noun} must have no more than 2 decimal places")
+        if value >= Decimal("10000000000"):
+            raise ValueError(f"{self.noun} must be less than 10,000,000,000")
+        self.data = value
+
+
+class GovDateField(DateField):
+    """A GOV.UK day-month-year date input with a plain-English error."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, *, what: str = "The date", **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+        self.what = what
+
+    def process_formdata(self, valuelist):
+        """Parse day, month and year; an impossible date gets a clear message."""
+        if len(valuelist) != 3:
+            # Missing or forged: the widget redraws three empty boxes.
+            self.raw_data, valuelist = None, []
+        if not valuelist or not any(v.strip() for v in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata([" ".join(v.strip() for v in valuelist)])
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.what} must be a real date, like 27 3 2027") from None

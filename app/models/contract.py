@@ -1,0 +1,104 @@
+"""Council contracts with suppliers and the social value commitments in them."""
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import BigInteger, Column, Enum, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import LabelledEnum, utcnow
+from app.models.organisation import Organisation
+from app.models.reference import Area, Measure, Theme
+
+
+class ContractStatus(LabelledEnum):
+    """Whether a contract is running or was ended early."""
+
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class TargetKind(LabelledEnum):
+    """How a contract's social value target is set."""
+
+    POUNDS = "pounds"
+    PERCENT = "percent"
+
+
+class Contract(db.Model):
+    """A council contract held by a supplier, with a social value target."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (UniqueConstraint("buyer_id", "reference", name="uq_contracts_buyer_reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(200))
+    value_pence: Mapped[int] = mapped_column(BigInteger)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    contract_manager_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    target_kind: Mapped[TargetKind] = mapped_column(
+        Enum(TargetKind, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]))
+    target_pence: Mapped[int | None] = mapped_column(BigInteger)
+    target_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    status: Mapped[ContractStatus] = mapped_column(
+        Enum(ContractStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
+        default=ContractStatus.ACTIVE)
+    ended_on: Mapped[date | None]
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    buyer: Mapped[Organisation] = relationship(foreign_keys=[buyer_id])
+    supplier: Mapped[Organisation] = relationship(foreign_keys=[supplier_id])
+    contract_manager: Mapped["User"] = relationship(foreign_keys=[contract_manager_id])  # noqa: F821
+    commitments: Mapped[list["Commitment"]] = relationship(back_populates="contract", order_by="Commitment.id")
+
+    @property
+    def target_in_pence(self) -> int:
+        """The social value target in pence, whichever way it was set."""
+        if self.target_kind is TargetKind.PERCENT:
+            exact = Decimal(self.value_pence) * (self.target_percent or Decimal(0)) / 100
+            return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return self.target_pence or 0
+
+    def is_active_on(self, day: date) -> bool:
+        """Whether the contract runs on a day and has not been ended early."""
+        return self.status is ContractStatus.ACTIVE and self.ends_on >= day
+
+
+commitment_themes = Table(
+    "commitment_themes",
+    db.metadata,
+    Column("commitment_id", ForeignKey("commitments.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+commitment_areas = Table(
+    "commitment_areas",
+    db.metadata,
+    Column("commitment_id", ForeignKey("commitments.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Commitment(db.Model):
+    """A contract's promise of social value: a quantity of one measure by a date."""
+
+    __tablename__ = "commitments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    due_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    contract: Mapped[Contract] = relationship(back_populates="commitments")
+    measure: Mapped[Measure] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=commitment_themes, order_by="Theme.name")
+    areas: Mapped[list[Area]] = relationship(secondary=commitment_areas, order_by="Area.name")

@@ -1,0 +1,112 @@
+"""Needs posted by VCSE organisations."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, Enum, ForeignKey, Index, Numeric, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import LabelledEnum, utcnow
+from app.models.organisation import Organisation
+from app.models.reference import Area, Measure, NeedCategory, Theme
+
+
+class NeedStatus(LabelledEnum):
+    """Where a need is in its lifecycle."""
+
+    DRAFT = "draft"
+    PENDING_REVIEW = "pending_review"
+    CHANGES_REQUESTED = "changes_requested"
+    REJECTED = "rejected"
+    OPEN = "open"
+    HIDDEN = "hidden"
+    FULFILLED = "fulfilled"
+    CLOSED = "closed"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        """The status in plain English."""
+        return {"pending_review": "Waiting for review", "changes_requested": "Changes requested"}.get(
+            self.value, self.value.capitalize())
+
+    @property
+    def is_public(self) -> bool:
+        """Whether anyone may see a need in this status."""
+        return self in PUBLIC_STATUSES
+
+
+# Search objects created by the needs migration for one database only; model comparisons skip them.
+SEARCH_OBJECTS = frozenset({"ix_needs_search", "needs_fts"})
+
+PUBLIC_STATUSES = frozenset({NeedStatus.OPEN, NeedStatus.FULFILLED, NeedStatus.CLOSED, NeedStatus.EXPIRED})
+EDITABLE_STATUSES = frozenset({NeedStatus.DRAFT, NeedStatus.CHANGES_REQUESTED})
+
+need_themes = Table(
+    "need_themes",
+    db.metadata,
+    Column("need_id", ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Need(db.Model):
+    """Something a VCSE group needs: space, volunteers, advice, equipment or other help."""
+
+    __tablename__ = "needs"
+    __table_args__ = (
+        Index("ix_needs_status_created", "status", "created_at"),
+        Index("ix_needs_status_needed_by", "status", "needed_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    # What the person typed (simple Markdown), kept for editing; the clean HTML is what is shown.
+    description_source: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    # Title, summary and description as plain words, for search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[NeedCategory] = mapped_column(
+        Enum(NeedCategory, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    needed_by: Mapped[date]
+    contact: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[NeedStatus] = mapped_column(
+        Enum(NeedStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=NeedStatus.DRAFT)
+    moderation_note: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    measure: Mapped[Measure] = relationship()
+    area: Mapped[Area] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=need_themes, order_by="Theme.name")
+
+    def is_owned_by(self, user) -> bool:
+        """Whether the user belongs to the organisation that posted this need."""
+        return user.is_authenticated and user.organisation_id == self.organisation_id
+
+    def can_view(self, user) -> bool:
+        """Public needs are for everyone; others only for their organisation and moderators."""
+        from app.models.user import Role
+
+        if self.status.is_public:
+            return True
+        if not user.is_authenticated or not user.can_use_service:
+            return False
+        return self.is_owned_by(user) or (user.organisation.kind.value == "buyer" and user.has_role(Role.MODERATOR))
+
+    @property
+    def is_editable(self) -> bool:
+        """Drafts and needs sent back for changes can be edited."""
+        return self.status in EDITABLE_STATUSES

@@ -1,0 +1,77 @@
+"""Organisations and the areas they serve."""
+from datetime import datetime
+
+from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import LabelledEnum, utcnow
+
+
+class OrganisationKind(LabelledEnum):
+    """What sort of organisation this is."""
+
+    VCSE = "vcse"
+    SUPPLIER = "supplier"
+    BUYER = "buyer"
+
+    @property
+    def label(self) -> str:
+        """The kind in plain English."""
+        return {"vcse": "Charity or community group (VCSE)", "supplier": "Supplier", "buyer": "Council"}[self.value]
+
+
+class OrganisationStatus(LabelledEnum):
+    """Where an organisation's registration stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+    @property
+    def label(self) -> str:
+        """The status in plain English."""
+        return {"pending": "Waiting for approval"}.get(self.value, self.value.capitalize())
+
+
+organisation_areas = Table(
+    "organisation_areas",
+    db.metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Organisation(db.Model):
+    """A VCSE group, a supplier, or the council itself."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        Enum(OrganisationKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    status: Mapped[OrganisationStatus] = mapped_column(
+        Enum(OrganisationStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=OrganisationStatus.PENDING,
+        index=True,
+    )
+    registered_number: Mapped[str | None] = mapped_column(String(20))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    areas: Mapped[list["Area"]] = relationship(secondary=organisation_areas, order_by="Area.name")  # noqa: F821
+    users: Mapped[list["User"]] = relationship(back_populates="organisation", order_by="User.id")  # noqa: F821
+
+    @property
+    def is_approved(self) -> bool:
+        """Whether the council has approved this organisation."""
+        return self.status is OrganisationStatus.APPROVED
+
+    @property
+    def number_label(self) -> str:
+        """What the registered number is called for this kind of organisation."""
+        return "Charity number" if self.kind is OrganisationKind.VCSE else "Company number"

@@ -1,0 +1,101 @@
+"""The council's reference lists: areas, priority themes, measures and proxy values."""
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import LabelledEnum, utcnow
+
+
+class NeedCategory(LabelledEnum):
+    """The kinds of help a need can ask for."""
+
+    SPACE = "space"
+    VOLUNTEERS = "volunteers"
+    ADVICE = "advice"
+    EQUIPMENT = "equipment"
+    OTHER = "other"
+
+
+class Area(db.Model):
+    """A place the council reports on, such as a district."""
+
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Theme(db.Model):
+    """One of the council's social value priorities."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeasureCategory(db.Model):
+    """A need category that a measure serves."""
+
+    __tablename__ = "measure_categories"
+
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[NeedCategory] = mapped_column(
+        Enum(NeedCategory, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        primary_key=True,
+    )
+
+
+class Measure(db.Model):
+    """What is counted and how it is valued."""
+
+    __tablename__ = "measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    category_rows: Mapped[list[MeasureCategory]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    proxy_values: Mapped[list["ProxyValue"]] = relationship(
+        back_populates="measure", order_by="ProxyValue.effective_from", lazy="selectin"
+    )
+
+    @property
+    def categories(self) -> list[NeedCategory]:
+        """The need categories this measure serves, in a stable order."""
+        order = list(NeedCategory)
+        return sorted((row.category for row in self.category_rows), key=order.index)
+
+    def proxy_on(self, day: date) -> "ProxyValue | None":
+        """The proxy value in force on a day, if any."""
+        in_force = [p for p in self.proxy_values if p.effective_from <= day]
+        return in_force[-1] if in_force else None
+
+
+class ProxyValue(db.Model):
+    """A measure's value in pence per unit from a date on; never edited once written."""
+
+    __tablename__ = "proxy_values"
+    __table_args__ = (UniqueConstraint("measure_id", "effective_from", name="uq_proxy_values_measure_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"), index=True)
+    pence_per_unit: Mapped[int]
+    effective_from: Mapped[date]
+    source_note: Mapped[str] = mapped_column(Text, default="")
+    is_default: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    measure: Mapped[Measure] = relationship(back_populates="proxy_values")

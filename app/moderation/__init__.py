@@ -1,0 +1,10 @@
+"""The council moderators' area: registrations (and later, needs and disputes)."""
+from flask import Blueprint
+
+from app.models import Role
+from app.permissions import require_role
+
+bp = Blueprint("moderation", __name__)
+bp.before_request(require_role(Role.MODERATOR))
+
+from app.moderation import dispute_routes, need_routes, routes  # noqa: E402,F401

@@ -1,0 +1,6 @@
+"""Pages for everyone, signed in or not."""
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from app.public import routes  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Read-side queries for list pages and dashboards, with their eager loads."""

@@ -1,0 +1,183 @@
+"""Contracts and their commitments, managed by the council's contract managers."""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.formatting import with_unit
+from app.models import (
+    Area, Commitment, Contract, ContractStatus, Measure, Organisation, OrganisationKind, OrganisationStatus, Role,
+    TargetKind, Theme, User,
+)
+from app.queries.capacity import commitment_held
+from app.services.audit import record_audit
+from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from app.services.locking import begin_write, locked
+
+
+class ContractError(DomainError):
+    """A contract or commitment cannot make this change; the message is safe to show."""
+
+
+@dataclass
+class ContractInput:
+    """What a contract manager enters for a contract."""
+
+    reference: str
+    title: str
+    supplier_id: int
+    value_pence: int
+    starts_on: date
+    ends_on: date
+    contract_manager_id: int
+    target_kind: TargetKind
+    target_pence: int | None = None
+    target_percent: Decimal | None = None
+
+
+@dataclass
+class CommitmentInput:
+    """What a contract manager enters for a commitment."""
+
+    measure_id: int
+    quantity: Decimal
+    due_on: date
+    note: str = ""
+    theme_ids: list[int] = field(default_factory=list)
+    area_ids: list[int] = field(default_factory=list)
+
+
+def _require_contract_manager(user: User) -> None:
+    """Only council contract managers manage contracts."""
+    if user.organisation.kind is not OrganisationKind.BUYER or not user.has_role(Role.CONTRACT_MANAGER):
+        raise Forbidden("Only contract managers can do this.")
+
+
+def _council_contract(contract_id: int, user: User, *, lock: bool = False) -> Contract:
+    """A contract of the user's council; 404 for any other."""
+    contract = locked(Contract, contract_id) if lock else db.session.get(Contract, contract_id)
+    if contract is None or contract.buyer_id != user.organisation_id:
+        raise NotFound("No such contract.")
+    return contract
+
+
+def _check_contract(data: ContractInput, buyer_id: int, contract_id: int | None) -> None:
+    """The rules a contract's details must meet."""
+    supplier = db.session.get(Organisation, data.supplier_id)
+    if supplier is None or supplier.kind is not OrganisationKind.SUPPLIER or supplier.status is not OrganisationStatus.APPROVED:
+        raise ValidationFailed("Select an approved supplier", "supplier_id")
+    clash = db.session.scalar(select(Contract.id).where(
+        Contract.buyer_id == buyer_id, Contract.reference == data.reference.strip(), Contract.id != (contract_id or 0)))
+    if clash:
+        raise ValidationFailed("Another contract already has this reference", "reference")
+    manager = db.session.get(User, data.contract_manager_id)
+    if manager is None or manager.organisation_id != buyer_id or not manager.has_role(Role.CONTRACT_MANAGER):
+        raise ValidationFailed("Select a contract manager from your council", "contract_manager_id")
+    if data.ends_on < data.starts_on:
+        raise ValidationFailed("The end date must be on or after the start date", "ends_on")
+    if data.value_pence <= 0:
+        raise ValidationFailed("Contract value must be more than £0", "value_pence")
+    if data.target_kind is TargetKind.PERCENT and not (data.target_percent is not None and 0 < data.target_percent <= 100):
+        raise ValidationFailed("Target percentage must be between 0 and 100", "target_percent")
+    if data.target_kind is TargetKind.POUNDS and not (data.target_pence is not None and data.target_pence > 0):
+        raise ValidationFailed("Target must be more than £0", "target_pence")
+
+
+def _copy_contract(contract: Contract, data: ContractInput) -> None:
+    """Copy checked details onto a contract."""
+    contract.reference, contract.title = data.reference.strip(), data.title.strip()
+    contract.supplier_id, contract.value_pence = data.supplier_id, data.value_pence
+    contract.starts_on, contract.ends_on = data.starts_on, data.ends_on
+    contract.contract_manager_id, contract.target_kind = data.contract_manager_id, data.target_kind
+    contract.target_pence = data.target_pence if data.target_kind is TargetKind.POUNDS else None
+    contract.target_percent = data.target_percent if data.target_kind is TargetKind.PERCENT else None
+
+
+def create_contract(user: User, data: ContractInput) -> Contract:
+    """Record a contract between the user's council and an approved supplier."""
+    _require_contract_manager(user)
+    _check_contract(data, user.organisation_id, None)
+    contract = Contract(buyer_id=user.organisation_id, created_by_id=user.id)
+    _copy_contract(contract, data)
+    db.session.add(contract)
+    db.session.flush()
+    record_audit(user, "contract.created", contract)
+    db.session.commit()
+    return contract
+
+
+def update_contract(contract_id: int, user: User, data: ContractInput) -> Contract:
+    """Change a contract's details; the supplier cannot change once pledges exist."""
+    _require_contract_manager(user)
+    contract = _council_contract(contract_id, user, lock=True)
+    if data.supplier_id != contract.supplier_id and any(commitment_held(c.id) for c in contract.commitments):
+        raise ValidationFailed("The supplier cannot change once it has pledged against this contract", "supplier_id")
+    _check_contract(data, user.organisation_id, contract.id)
+    _copy_contract(contract, data)
+    record_audit(user, "contract.updated", contract)
+    db.session.commit()
+    return contract
+
+
+def end_contract(contract_id: int, user: User, *, reason: str, today: date | None = None) -> Contract:
+    """End a contract early: its commitments take no new pledges."""
+    _require_contract_manager(user)
+    if not (reason or "").strip():
+        raise ValidationFailed("Enter why the contract is ending early", "reason")
+    contract = _council_contract(contract_id, user, lock=True)
+    if contract.status is ContractStatus.ENDED:
+        raise ContractError("This contract has already ended.")
+    contract.status, contract.ended_on, contract.end_reason = ContractStatus.ENDED, today or date.today(), reason.strip()
+    record_audit(user, "contract.ended", contract, reason=reason.strip())
+    db.session.commit()
+    return contract
+
+
+def _apply_commitment(commitment: Commitment, data: CommitmentInput) -> None:
+    """Check and copy a commitment's details."""
+    measure = db.session.get(Measure, data.measure_id)
+    if measure is None or not measure.is_active:
+        raise ValidationFailed("Select a measure", "measure_id")
+    if data.quantity is None or data.quantity <= 0:
+        raise ValidationFailed("Quantity must be more than 0", "quantity")
+    commitment.measure_id, commitment.quantity, commitment.due_on = measure.id, data.quantity, data.due_on
+    commitment.note = (data.note or "").strip()
+    commitment.themes = list(db.session.scalars(select(Theme).where(Theme.id.in_(data.theme_ids))))
+    commitment.areas = list(db.session.scalars(select(Area).where(Area.id.in_(data.area_ids))))
+
+
+def add_commitment(contract_id: int, user: User, data: CommitmentInput) -> Commitment:
+    """Add a social value commitment to a contract."""
+    _require_contract_manager(user)
+    contract = _council_contract(contract_id, user)
+    if contract.status is ContractStatus.ENDED:
+        raise ContractError("This contract has ended, so it cannot take new commitments.")
+    commitment = Commitment(contract_id=contract.id)
+    _apply_commitment(commitment, data)
+    db.session.add(commitment)
+    db.session.flush()
+    record_audit(user, "commitment.created", commitment, contract_id=contract.id)
+    db.session.commit()
+    return commitment
+
+
+def update_commitment(commitment_id: int, user: User, data: CommitmentInput) -> Commitment:
+    """Change a commitment, never below what is already pledged or delivered against it."""
+    _require_contract_manager(user)
+    begin_write()
+    commitment = locked(Commitment, commitment_id)
+    if commitment is None or commitment.contract.buyer_id != user.organisation_id:
+        raise NotFound("No such commitment.")
+    held = commitment_held(commitment.id)
+    if held and data.measure_id != commitment.measure_id:
+        raise ValidationFailed("The measure cannot change once pledges have been made against it", "measure_id")
+    if data.quantity is not None and data.quantity < held:
+        raise ValidationFailed(
+            f"Quantity cannot be less than the {with_unit(held, commitment.measure.unit)} already pledged or "
+            "delivered against this commitment", "quantity")
+    _apply_commitment(commitment, data)
+    record_audit(user, "commitment.updated", commitment, quantity=str(commitment.quantity))
+    db.session.commit()
+    return commitment

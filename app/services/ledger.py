@@ -1,0 +1,83 @@
+"""Writing and reversing ledger entries: the only way social value is counted."""
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Contract, LedgerEntry, OrganisationKind, Pledge, ProxyValue, Role, User
+from app.services.audit import record_audit
+from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from app.services.locking import begin_write, locked
+
+
+class LedgerError(DomainError):
+    """A ledger entry cannot be written or reversed; the message is safe to show."""
+
+
+def proxy_in_force(measure_id: int, day: date) -> ProxyValue | None:
+    """The measure's proxy value in force on a day: the latest that took effect on or before it."""
+    return db.session.scalars(
+        select(ProxyValue).where(ProxyValue.measure_id == measure_id, ProxyValue.effective_from <= day)
+        .order_by(ProxyValue.effective_from.desc()).limit(1)
+    ).first()
+
+
+def value_in_pence(quantity: Decimal, pence_per_unit: int | None) -> int:
+    """Quantity times the proxy value, rounded half up to whole pence (0 for a measure counted in units only)."""
+    if pence_per_unit is None:
+        return 0
+    return int((quantity * pence_per_unit).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def entry_for_pledge(pledge_id: int) -> LedgerEntry | None:
+    """The delivery entry a pledge's confirmation wrote, if any."""
+    return db.session.scalars(
+        select(LedgerEntry).where(LedgerEntry.pledge_id == pledge_id, LedgerEntry.reverses_id.is_(None))
+    ).first()
+
+
+def add_delivery_entry(pledge: Pledge, quantity: Decimal, confirmed_by: User, story: str) -> LedgerEntry:
+    """Add the one entry for a confirmed delivery, valued at the proxy in force on the delivery date."""
+    proxy = proxy_in_force(pledge.commitment.measure_id, pledge.delivered_on)
+    pence = proxy.pence_per_unit if proxy else None
+    entry = LedgerEntry(
+        pledge_id=pledge.id, commitment_id=pledge.commitment_id, contract_id=pledge.commitment.contract_id,
+        need_id=pledge.need_id, measure_id=pledge.commitment.measure_id, vcse_id=pledge.need.organisation_id,
+        supplier_id=pledge.supplier_id, quantity=quantity, proxy_value_id=proxy.id if proxy else None,
+        pence_per_unit=pence, value_pence=value_in_pence(quantity, pence), delivered_on=pledge.delivered_on,
+        confirmed_by_id=confirmed_by.id, story=story,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def reverse_entry(entry_id: int, user: User, *, reason: str) -> LedgerEntry:
+    """Correct a wrong entry by adding its negative, pointing at it; an entry can be reversed once."""
+    if user.organisation.kind is not OrganisationKind.BUYER or not (
+            user.has_role(Role.CONTRACT_MANAGER) or user.has_role(Role.MODERATOR)):
+        raise Forbidden("Only contract managers and moderators can reverse ledger entries.")
+    if not (reason or "").strip():
+        raise ValidationFailed("Enter why this entry is being reversed", "reason")
+    begin_write()
+    original = locked(LedgerEntry, entry_id)
+    if original is None or db.session.get(Contract, original.contract_id).buyer_id != user.organisation_id:
+        raise NotFound("No such ledger entry.")
+    if original.is_reversal:
+        raise LedgerError("This entry is itself a reversal and cannot be reversed.")
+    if db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.reverses_id == original.id)):
+        raise LedgerError("This entry has already been reversed.")
+    reversal = LedgerEntry(
+        pledge_id=original.pledge_id, commitment_id=original.commitment_id, contract_id=original.contract_id,
+        need_id=original.need_id, measure_id=original.measure_id, vcse_id=original.vcse_id,
+        supplier_id=original.supplier_id, quantity=-original.quantity, proxy_value_id=original.proxy_value_id,
+        pence_per_unit=original.pence_per_unit, value_pence=-original.value_pence,
+        delivered_on=original.delivered_on, confirmed_by_id=user.id, reverses_id=original.id, reason=reason.strip(),
+    )
+    db.session.add(reversal)
+    db.session.flush()
+    record_audit(user, "ledger.reversed", original, reason=reason.strip(), reversal_id=reversal.id,
+                 value_pence=original.value_pence)
+    db.session.commit()
+    return reversal

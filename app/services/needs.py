@@ -1,0 +1,225 @@
+"""The need lifecycle: drafting, review, publication and ending."""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.email import absolute_url, queue_email
+from app.extensions import db
+from app.models import (
+    Area, Measure, Need, NeedCategory, NeedStatus, OrganisationKind, Theme, User, utcnow,
+)
+from app.models.need import EDITABLE_STATUSES
+from app.sanitise import render_rich_text, to_plain_text
+from app.services.audit import record_audit
+from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+
+
+class NeedError(DomainError):
+    """A need cannot make this move; the message is safe to show."""
+
+
+@dataclass
+class NeedInput:
+    """What a VCSE member types into the need form."""
+
+    title: str
+    summary: str
+    description: str
+    category: NeedCategory
+    measure_id: int
+    quantity: Decimal
+    area_id: int
+    needed_by: date
+    contact: str
+    theme_ids: list[int] = field(default_factory=list)
+
+
+def _require_vcse_member(user: User) -> None:
+    """Only members of approved VCSE organisations post needs."""
+    if user.organisation.kind is not OrganisationKind.VCSE or not user.can_use_service:
+        raise Forbidden("Only members of approved charities and community groups can post needs.")
+
+
+def _owned_need(need_id: int, user: User) -> Need:
+    """The user's organisation's need, locked; 404 for anyone else's."""
+    need = db.session.get(Need, need_id, with_for_update=True)
+    if need is None or need.organisation_id != user.organisation_id:
+        raise NotFound("No such need.")
+    return need
+
+
+def _need_for_moderation(need_id: int) -> Need:
+    """Any need, locked, for a moderator."""
+    need = db.session.get(Need, need_id, with_for_update=True)
+    if need is None:
+        raise NotFound("No such need.")
+    return need
+
+
+def _require_status(need: Need, allowed: set[NeedStatus], doing: str) -> None:
+    """Refuse a move from a status that does not allow it."""
+    if need.status not in allowed:
+        raise NeedError(f"You cannot {doing} a need that is {need.status.label.lower()}.")
+
+
+def _apply(need: Need, data: NeedInput, today: date) -> None:
+    """Check the input against the rules only the service knows, then copy it onto the need."""
+    measure = db.session.get(Measure, data.measure_id)
+    if measure is None or not measure.is_active or data.category not in measure.categories:
+        raise ValidationFailed(f"Select a measure that counts {data.category.label.lower()}", "measure_id")
+    area = db.session.get(Area, data.area_id)
+    if area is None or not area.is_active:
+        raise ValidationFailed("Select the area the need is in", "area_id")
+    themes = list(db.session.scalars(select(Theme).where(Theme.id.in_(data.theme_ids), Theme.is_active)))
+    if not themes or len(themes) != len(set(data.theme_ids)):
+        raise ValidationFailed("Select at least one priority theme", "theme_ids")
+    if data.quantity is None or data.quantity <= 0:
+        raise ValidationFailed("Quantity must be more than 0", "quantity")
+    if data.needed_by <= today:
+        raise ValidationFailed("The date it is needed by must be in the future", "needed_by")
+    need.title, need.summary, need.contact = data.title.strip(), data.summary.strip(), data.contact.strip()
+    need.description_source = data.description or ""
+    need.description_html = render_rich_text(need.description_source)
+    need.search_text = " ".join(filter(None, [need.title, need.summary, to_plain_text(need.description_html)]))
+    need.category, need.measure_id, need.quantity = data.category, measure.id, data.quantity
+    need.area_id, need.needed_by, need.themes = area.id, data.needed_by, themes
+
+
+def create_need(user: User, data: NeedInput, *, today: date | None = None) -> Need:
+    """Save a new need as a draft for the user's organisation."""
+    _require_vcse_member(user)
+    need = Need(organisation_id=user.organisation_id, created_by_id=user.id, status=NeedStatus.DRAFT)
+    _apply(need, data, today or date.today())
+    db.session.add(need)
+    db.session.flush()
+    record_audit(user, "need.created", need)
+    db.session.commit()
+    return need
+
+
+def update_need(need_id: int, user: User, data: NeedInput, *, today: date | None = None) -> Need:
+    """Change a draft, or a need sent back for changes."""
+    _require_vcse_member(user)
+    need = _owned_need(need_id, user)
+    _require_status(need, EDITABLE_STATUSES, "edit")
+    _apply(need, data, today or date.today())
+    record_audit(user, "need.updated", need)
+    db.session.commit()
+    return need
+
+
+def submit_need(need_id: int, user: User, *, today: date | None = None) -> Need:
+    """Send a draft (or a changed need) to the moderators."""
+    _require_vcse_member(user)
+    need = _owned_need(need_id, user)
+    _require_status(need, EDITABLE_STATUSES, "submit")
+    if need.needed_by <= (today or date.today()):
+        raise NeedError("The date it is needed by has passed. Edit the need and choose a later date.")
+    need.status, need.submitted_at = NeedStatus.PENDING_REVIEW, utcnow()
+    record_audit(user, "need.submitted", need)
+    db.session.commit()
+    return need
+
+
+def withdraw_need(need_id: int, user: User) -> Need:
+    """Withdraw a need that has not ended yet."""
+    _require_vcse_member(user)
+    need = _owned_need(need_id, user)
+    _require_status(need, {NeedStatus.DRAFT, NeedStatus.PENDING_REVIEW, NeedStatus.CHANGES_REQUESTED,
+                           NeedStatus.OPEN}, "withdraw")
+    need.status, need.ended_at = NeedStatus.WITHDRAWN, utcnow()
+    record_audit(user, "need.withdrawn", need)
+    db.session.commit()
+    return need
+
+
+def close_need(need_id: int, user: User) -> Need:
+    """Close an open need early: it stays visible but takes no more pledges."""
+    _require_vcse_member(user)
+    need = _owned_need(need_id, user)
+    _require_status(need, {NeedStatus.OPEN}, "close")
+    need.status, need.ended_at = NeedStatus.CLOSED, utcnow()
+    record_audit(user, "need.closed", need)
+    db.session.commit()
+    return need
+
+
+def _tell_organisation(need: Need, template: str, subject: str, **context) -> None:
+    """Email the need's organisation through the outbox."""
+    queue_email(need.organisation.users, template, subject, need=need,
+                link=absolute_url("vcse.need", need_id=need.id), **context)
+
+
+def approve_need(need_id: int, moderator: User, *, note: str = "") -> Need:
+    """Open a pending need to the public and tell its organisation."""
+    need = _need_for_moderation(need_id)
+    _require_status(need, {NeedStatus.PENDING_REVIEW}, "approve")
+    need.status, need.opened_at, need.moderation_note = NeedStatus.OPEN, utcnow(), ""
+    record_audit(moderator, "need.approved", need, reason=note.strip())
+    _tell_organisation(need, "need_approved", f"Your need is published: {need.title}")
+    db.session.commit()
+    return need
+
+
+def _require_reason(reason: str, what: str) -> str:
+    """A decision that must carry a message for the organisation."""
+    if not (reason or "").strip():
+        raise ValidationFailed(f"Enter {what}", "reason")
+    return reason.strip()
+
+
+def request_changes(need_id: int, moderator: User, *, message: str) -> Need:
+    """Send a pending need back to its organisation with what to change."""
+    message = _require_reason(message, "what the organisation needs to change")
+    need = _need_for_moderation(need_id)
+    _require_status(need, {NeedStatus.PENDING_REVIEW}, "request changes to")
+    need.status, need.moderation_note = NeedStatus.CHANGES_REQUESTED, message
+    record_audit(moderator, "need.changes_requested", need, reason=message)
+    _tell_organisation(need, "need_changes_requested", f"Changes needed: {need.title}", message=message)
+    db.session.commit()
+    return need
+
+
+def reject_need(need_id: int, moderator: User, *, reason: str) -> Need:
+    """Reject a pending need with a reason."""
+    reason = _require_reason(reason, "the reason for rejecting the need")
+    need = _need_for_moderation(need_id)
+    _require_status(need, {NeedStatus.PENDING_REVIEW}, "reject")
+    need.status, need.moderation_note, need.ended_at = NeedStatus.REJECTED, reason, utcnow()
+    record_audit(moderator, "need.rejected", need, reason=reason)
+    _tell_organisation(need, "need_rejected", f"Your need was not published: {need.title}", message=reason)
+    db.session.commit()
+    return need
+
+
+def hide_need(need_id: int, moderator: User, *, reason: str) -> Need:
+    """Take an open need down (abuse, duplicate) with a reason."""
+    reason = _require_reason(reason, "the reason for hiding the need")
+    need = _need_for_moderation(need_id)
+    _require_status(need, {NeedStatus.OPEN}, "hide")
+    need.status, need.moderation_note, need.ended_at = NeedStatus.HIDDEN, reason, utcnow()
+    record_audit(moderator, "need.hidden", need, reason=reason)
+    _tell_organisation(need, "need_hidden", f"Your need has been taken down: {need.title}", message=reason)
+    db.session.commit()
+    return need
+
+
+def expire_needs(today: date | None = None) -> int:
+    """Mark open needs whose needed-by date has passed as expired, and tell their organisations."""
+    today = today or date.today()
+    ids = list(db.session.scalars(
+        select(Need.id).where(Need.status == NeedStatus.OPEN, Need.needed_by < today).order_by(Need.id)))
+    expired = 0
+    for need_id in ids:
+        need = db.session.get(Need, need_id, with_for_update=True)
+        if need.status is not NeedStatus.OPEN:  # closed or withdrawn since the list was read
+            db.session.rollback()
+            continue
+        need.status, need.ended_at = NeedStatus.EXPIRED, utcnow()
+        record_audit(None, "need.expired", need)
+        _tell_organisation(need, "need_expired", f"Your need has expired: {need.title}")
+        db.session.commit()
+        expired += 1
+    return expired

@@ -1,0 +1,309 @@
+"""The pledge lifecycle, from offer to confirmed delivery and its ledger entry."""
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.email import absolute_url, queue_email
+from app.formatting import quantity as _fmt, with_unit
+from app.extensions import db
+from app.models import (
+    Commitment, LedgerEntry, Need, NeedStatus, OrganisationKind, Pledge, PledgeStatus, Role, User, utcnow,
+)
+from app.queries.capacity import commitment_held, need_confirmed, need_held
+from app.services.audit import record_audit
+from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from app.services.ledger import add_delivery_entry, entry_for_pledge
+from app.services.locking import begin_write, locked
+
+
+class PledgeError(DomainError):
+    """A pledge cannot make this move; the message is safe to show."""
+
+
+def _require_member(user: User, kind: OrganisationKind, doing: str) -> None:
+    """Only members of approved organisations of one kind may do this."""
+    if user.organisation.kind is not kind or not user.can_use_service:
+        raise Forbidden(f"Only members of approved {'suppliers' if kind is OrganisationKind.SUPPLIER else 'charities and community groups'} can {doing}.")
+
+
+def _require_positive(quantity: Decimal | None, field: str = "quantity") -> None:
+    """Quantities must be more than zero."""
+    if quantity is None or quantity <= 0:
+        raise ValidationFailed("Quantity must be more than 0", field)
+
+
+def _supplier_pledge(pledge_id: int, user: User) -> Pledge:
+    """A pledge of the user's supplier, locked; 404 for anyone else's."""
+    pledge = locked(Pledge, pledge_id)
+    if pledge is None or pledge.supplier_id != user.organisation_id:
+        raise NotFound("No such pledge.")
+    return pledge
+
+
+def _vcse_pledge(pledge_id: int, user: User) -> Pledge:
+    """A pledge to one of the user's organisation's needs, locked; 404 for anyone else's."""
+    pledge = locked(Pledge, pledge_id)
+    if pledge is None or pledge.need.organisation_id != user.organisation_id:
+        raise NotFound("No such pledge.")
+    return pledge
+
+
+def _require_status(pledge: Pledge, allowed: set[PledgeStatus], doing: str) -> None:
+    """Refuse a move the pledge's status does not allow."""
+    if pledge.status not in allowed:
+        raise PledgeError(f"You cannot {doing} a pledge that is {pledge.status.label.lower()}.")
+
+
+def _tell(users, pledge: Pledge, headline: str, endpoint: str, reason: str = "") -> None:
+    """Email one side of a pledge about a step the other side took."""
+    queue_email(users, "pledge_update", f"{headline}: {pledge.need.title}", pledge=pledge, headline=headline,
+                reason=reason, link=absolute_url(endpoint, pledge_id=pledge.id))
+
+
+def _tell_vcse(pledge: Pledge, headline: str, reason: str = "") -> None:
+    """Email the need's organisation."""
+    _tell(pledge.need.organisation.users, pledge, headline, "vcse.pledge", reason)
+
+
+def _tell_supplier(pledge: Pledge, headline: str, reason: str = "") -> None:
+    """Email the pledging supplier."""
+    _tell(pledge.supplier.users, pledge, headline, "supplier.pledge", reason)
+
+
+def make_pledge(user: User, *, need_id: int, commitment_id: int, quantity: Decimal, message: str,
+                proposed_on: date, today: date | None = None) -> Pledge:
+    """Pledge part of a commitment to an open need, never more than either has left."""
+    _require_member(user, OrganisationKind.SUPPLIER, "pledge")
+    today = today or date.today()
+    _require_positive(quantity)
+    if proposed_on < today:
+        raise ValidationFailed("The proposed date must be today or in the future", "proposed_on")
+    begin_write()
+    # Lock order everywhere: need, then commitment, then pledge.
+    need = locked(Need, need_id)
+    if need is None or not need.status.is_public:
+        raise NotFound("No such need.")
+    if need.status is not NeedStatus.OPEN or need.needed_by < today:
+        raise PledgeError("This need is no longer open, so it cannot take pledges.")
+    commitment = locked(Commitment, commitment_id)
+    if commitment is None or commitment.contract.supplier_id != user.organisation_id:
+        raise NotFound("No such commitment.")
+    if not commitment.contract.is_active_on(today):
+        raise PledgeError("That contract has ended, so its commitments take no new pledges.")
+    if commitment.measure_id != need.measure_id:
+        raise PledgeError("That commitment counts a different measure from this need.")
+    commitment_left = commitment.quantity - commitment_held(commitment.id)
+    need_left = need.quantity - need_held(need.id)
+    if quantity > commitment_left:
+        raise ValidationFailed(f"Only {with_unit(max(commitment_left, Decimal(0)), commitment.measure.unit)} left on that commitment", "quantity")
+    if quantity > need_left:
+        raise ValidationFailed(f"Only {with_unit(max(need_left, Decimal(0)), need.measure.unit)} still needed", "quantity")
+    pledge = Pledge(need_id=need.id, commitment_id=commitment.id, supplier_id=user.organisation_id,
+                    created_by_id=user.id, quantity=quantity, message=(message or "").strip(), proposed_on=proposed_on)
+    db.session.add(pledge)
+    db.session.flush()
+    record_audit(user, "pledge.offered", pledge, quantity=str(quantity), commitment_id=commitment.id)
+    _tell_vcse(pledge, f"{pledge.supplier.name} has pledged to help")
+    db.session.commit()
+    return pledge
+
+
+def accept_pledge(pledge_id: int, user: User) -> Pledge:
+    """The VCSE accepts an offered pledge."""
+    _require_member(user, OrganisationKind.VCSE, "accept pledges")
+    pledge = _vcse_pledge(pledge_id, user)
+    _require_status(pledge, {PledgeStatus.OFFERED}, "accept")
+    pledge.status, pledge.responded_at = PledgeStatus.ACCEPTED, utcnow()
+    record_audit(user, "pledge.accepted", pledge)
+    _tell_supplier(pledge, f"{pledge.need.organisation.name} accepted your pledge")
+    db.session.commit()
+    return pledge
+
+
+def _require_reason(reason: str, what: str) -> str:
+    """A step that must give a reason."""
+    if not (reason or "").strip():
+        raise ValidationFailed(f"Enter {what}", "reason")
+    return reason.strip()
+
+
+def decline_pledge(pledge_id: int, user: User, *, reason: str) -> Pledge:
+    """The VCSE declines an offered pledge with a reason."""
+    _require_member(user, OrganisationKind.VCSE, "decline pledges")
+    reason = _require_reason(reason, "why you are declining this pledge")
+    pledge = _vcse_pledge(pledge_id, user)
+    _require_status(pledge, {PledgeStatus.OFFERED}, "decline")
+    pledge.status, pledge.reason, pledge.responded_at = PledgeStatus.DECLINED, reason, utcnow()
+    record_audit(user, "pledge.declined", pledge, reason=reason)
+    _tell_supplier(pledge, f"{pledge.need.organisation.name} declined your pledge", reason)
+    db.session.commit()
+    return pledge
+
+
+def withdraw_pledge(pledge_id: int, user: User) -> Pledge:
+    """The supplier withdraws a pledge that has not been accepted yet."""
+    _require_member(user, OrganisationKind.SUPPLIER, "withdraw pledges")
+    pledge = _supplier_pledge(pledge_id, user)
+    _require_status(pledge, {PledgeStatus.OFFERED}, "withdraw")
+    pledge.status = PledgeStatus.WITHDRAWN
+    record_audit(user, "pledge.withdrawn", pledge)
+    _tell_vcse(pledge, f"{pledge.supplier.name} withdrew its pledge")
+    db.session.commit()
+    return pledge
+
+
+def cancel_pledge(pledge_id: int, user: User, *, reason: str) -> Pledge:
+    """The supplier cancels an accepted pledge with a reason."""
+    _require_member(user, OrganisationKind.SUPPLIER, "cancel pledges")
+    reason = _require_reason(reason, "why you are cancelling this pledge")
+    pledge = _supplier_pledge(pledge_id, user)
+    _require_status(pledge, {PledgeStatus.ACCEPTED}, "cancel")
+    pledge.status, pledge.reason = PledgeStatus.CANCELLED, reason
+    record_audit(user, "pledge.cancelled", pledge, reason=reason)
+    _tell_vcse(pledge, f"{pledge.supplier.name} cancelled its pledge", reason)
+    db.session.commit()
+    return pledge
+
+
+def mark_delivered(pledge_id: int, user: User, *, quantity: Decimal, delivered_on: date, note: str,
+                   today: date | None = None) -> Pledge:
+    """The supplier says what it actually delivered, when, and what was done."""
+    _require_member(user, OrganisationKind.SUPPLIER, "mark pledges delivered")
+    _require_positive(quantity)
+    if delivered_on > (today or date.today()):
+        raise ValidationFailed("The delivery date must be today or in the past", "delivered_on")
+    if not (note or "").strip():
+        raise ValidationFailed("Enter what was done", "note")
+    pledge = _supplier_pledge(pledge_id, user)
+    _require_status(pledge, {PledgeStatus.ACCEPTED}, "mark delivered")
+    if quantity > pledge.quantity:
+        raise ValidationFailed(f"You pledged {_fmt(pledge.quantity)}. Enter no more than that; make a new pledge for more",
+                               "quantity")
+    pledge.status, pledge.delivered_at = PledgeStatus.DELIVERED, utcnow()
+    pledge.delivered_quantity, pledge.delivered_on, pledge.delivery_note = quantity, delivered_on, note.strip()
+    record_audit(user, "pledge.delivered", pledge, quantity=str(quantity))
+    _tell_vcse(pledge, f"{pledge.supplier.name} says it has delivered")
+    db.session.commit()
+    return pledge
+
+
+def _confirm(pledge: Pledge, quantity: Decimal, actor: User, story: str) -> LedgerEntry:
+    """Confirm a delivered (or disputed) pledge: write its one ledger entry and fulfil the need if met."""
+    _require_positive(quantity)
+    if quantity > pledge.delivered_quantity:
+        raise ValidationFailed(f"The supplier says it delivered {_fmt(pledge.delivered_quantity)}. "
+                               "Enter no more than that", "quantity")
+    pledge.status, pledge.confirmed_quantity, pledge.confirmed_at = PledgeStatus.CONFIRMED, quantity, utcnow()
+    pledge.story = (story or "").strip()
+    entry = add_delivery_entry(pledge, quantity, actor, pledge.story)
+    need = pledge.need
+    if need.status is NeedStatus.OPEN and need_confirmed(need.id) >= need.quantity:
+        need.status, need.ended_at = NeedStatus.FULFILLED, utcnow()
+        record_audit(actor, "need.fulfilled", need)
+    return entry
+
+
+def _lock_for_confirmation(pledge_id: int) -> Pledge | None:
+    """Lock the pledge's need, then the pledge, in the house lock order."""
+    begin_write()
+    need_id = db.session.scalar(select(Pledge.need_id).where(Pledge.id == pledge_id))
+    if need_id is None:
+        return None
+    locked(Need, need_id)
+    return locked(Pledge, pledge_id)
+
+
+def confirm_delivery(pledge_id: int, user: User, *, quantity: Decimal, story: str = "") -> LedgerEntry:
+    """The VCSE confirms what it received; repeating a confirmation changes nothing."""
+    _require_member(user, OrganisationKind.VCSE, "confirm deliveries")
+
+    def confirm() -> LedgerEntry | None:
+        pledge = _lock_for_confirmation(pledge_id)
+        if pledge is None or pledge.need.organisation_id != user.organisation_id:
+            raise NotFound("No such pledge.")
+        if pledge.status is PledgeStatus.CONFIRMED:
+            return None
+        _require_status(pledge, {PledgeStatus.DELIVERED}, "confirm")
+        entry = _confirm(pledge, quantity, user, story)
+        record_audit(user, "pledge.confirmed", pledge, quantity=str(quantity), ledger_entry_id=entry.id,
+                     value_pence=entry.value_pence)
+        _tell_supplier(pledge, f"{pledge.need.organisation.name} confirmed your delivery")
+        return entry
+
+    return _once(pledge_id, confirm)
+
+
+def _once(pledge_id: int, confirm) -> LedgerEntry:
+    """Run a confirmation and commit it; a repeat, or a race lost to the unique index, returns the one entry."""
+    try:
+        entry = confirm()
+        if entry is None:
+            db.session.rollback()
+            return entry_for_pledge(pledge_id)
+        db.session.commit()
+        return entry
+    except IntegrityError:
+        db.session.rollback()
+        existing = entry_for_pledge(pledge_id)
+        if existing is None:
+            raise
+        return existing
+
+
+def dispute_delivery(pledge_id: int, user: User, *, reason: str) -> Pledge:
+    """The VCSE says the delivery did not happen as described; a moderator will decide."""
+    _require_member(user, OrganisationKind.VCSE, "dispute deliveries")
+    reason = _require_reason(reason, "what is wrong with the delivery")
+    pledge = _vcse_pledge(pledge_id, user)
+    _require_status(pledge, {PledgeStatus.DELIVERED}, "dispute")
+    pledge.status, pledge.reason = PledgeStatus.DISPUTED, reason
+    record_audit(user, "pledge.disputed", pledge, reason=reason)
+    _tell_supplier(pledge, f"{pledge.need.organisation.name} disputed your delivery", reason)
+    db.session.commit()
+    return pledge
+
+
+def _require_moderator(user: User) -> None:
+    """Only council moderators resolve disputes."""
+    if user.organisation.kind is not OrganisationKind.BUYER or not user.has_role(Role.MODERATOR):
+        raise Forbidden("Only moderators can resolve disputes.")
+
+
+def resolve_dispute_by_confirming(pledge_id: int, moderator: User, *, quantity: Decimal, note: str) -> LedgerEntry:
+    """A moderator settles a dispute by confirming a quantity, which writes the ledger entry."""
+    _require_moderator(moderator)
+    note = _require_reason(note, "how the dispute was resolved")
+
+    def confirm() -> LedgerEntry | None:
+        pledge = _lock_for_confirmation(pledge_id)
+        if pledge is None:
+            raise NotFound("No such pledge.")
+        if pledge.status is PledgeStatus.CONFIRMED:
+            return None
+        _require_status(pledge, {PledgeStatus.DISPUTED}, "resolve")
+        entry = _confirm(pledge, quantity, moderator, pledge.story)
+        record_audit(moderator, "pledge.dispute_confirmed", pledge, reason=note, quantity=str(quantity),
+                     ledger_entry_id=entry.id, value_pence=entry.value_pence)
+        _tell_vcse(pledge, "A moderator resolved the dispute", note)
+        _tell_supplier(pledge, "A moderator resolved the dispute", note)
+        return entry
+
+    return _once(pledge_id, confirm)
+
+
+def resolve_dispute_by_cancelling(pledge_id: int, moderator: User, *, note: str) -> Pledge:
+    """A moderator settles a dispute by cancelling the pledge: nothing is counted."""
+    _require_moderator(moderator)
+    note = _require_reason(note, "how the dispute was resolved")
+    pledge = locked(Pledge, pledge_id)
+    if pledge is None:
+        raise NotFound("No such pledge.")
+    _require_status(pledge, {PledgeStatus.DISPUTED}, "resolve")
+    pledge.status, pledge.reason = PledgeStatus.CANCELLED, note
+    record_audit(moderator, "pledge.dispute_cancelled", pledge, reason=note)
+    _tell_vcse(pledge, "A moderator cancelled the disputed pledge", note)
+    _tell_supplier(pledge, "A moderator cancelled the disputed pledge", note)
+    db.session.commit()
+    return pledge

@@ -1,0 +1,52 @@
+"""Forms for pledging to a need, cancelling a pledge and saying it was delivered."""
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from app.forms_common import optional_int
+from app.forms_fields import GovDateField, QuantityField
+
+_LIMIT = Length(max=2000, message="This must be 2,000 characters or fewer")
+
+
+class PledgeForm(FlaskForm):
+    """A pledge: which commitment it draws on, how much, when, and a message to the group."""
+
+    # The service decides whether a commitment may be used (404 for anyone else's), so the
+    # choices shown are not used to validate what was sent.
+    commitment_id = RadioField("Which commitment is this pledge part of?", widget=GovRadioInput(),
+                               coerce=optional_int, validate_choice=False,
+                               validators=[InputRequired("Select the commitment this pledge is part of")])
+    quantity = QuantityField("How much are you pledging?",
+                             validators=[InputRequired("Enter how much you are pledging")])
+    message = TextAreaField("Message to the group", widget=GovTextArea(),
+                            description="Say what you will provide, who will do it and how to get in touch.",
+                            validators=[InputRequired("Enter a message to the group"), _LIMIT])
+    proposed_on = GovDateField("When can you provide it?", what="The proposed date",
+                               description="For example, 27 3 2027",
+                               validators=[InputRequired("Enter the date you can provide it")])
+    submit = SubmitField("Send pledge", widget=GovSubmitInput())
+
+
+class CancelPledgeForm(FlaskForm):
+    """Cancel an accepted pledge, saying why."""
+
+    reason = TextAreaField("Why are you cancelling?", widget=GovTextArea(),
+                           description="The group will see this in an email.",
+                           validators=[InputRequired("Enter why you are cancelling this pledge"), _LIMIT])
+    submit = SubmitField("Cancel pledge", widget=GovSubmitInput())
+
+
+class DeliveredForm(FlaskForm):
+    """What was actually delivered, when, and what was done."""
+
+    quantity = QuantityField("How much did you deliver?",
+                             validators=[InputRequired("Enter how much you delivered")])
+    delivered_on = GovDateField("When was it delivered?", what="The delivery date",
+                                description="If it took place over several days, give the last one. For example, 27 3 2026",
+                                validators=[InputRequired("Enter the date it was delivered")])
+    note = TextAreaField("What was done?", widget=GovTextArea(),
+                         description="For example, 6 staff painted the hall over 2 Saturdays. The group will check this.",
+                         validators=[InputRequired("Enter what was done"), Length(max=5000, message="This must be 5,000 characters or fewer")])
+    submit = SubmitField("Mark as delivered", widget=GovSubmitInput())

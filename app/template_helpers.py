@@ -1,0 +1,128 @@
+"""Template globals and filters: navigation by role, money and dates."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, current_app, request, url_for
+from markupsafe import Markup
+from flask_login import current_user
+
+from app.formatting import quantity, with_unit
+from app.models import OrganisationKind, Role
+
+
+NEED_STATUS_COLOURS = {
+    "draft": "grey", "pending_review": "yellow", "changes_requested": "orange", "rejected": "red",
+    "open": "green", "hidden": "red", "fulfilled": "blue", "closed": "grey", "expired": "grey", "withdrawn": "grey",
+}
+
+NEED_NEXT_STEPS = {
+    "draft": "Check it, then submit it for review.",
+    "pending_review": "A moderator will review it, usually within 2 working days.",
+    "changes_requested": "Make the changes the moderator asked for, then submit it again.",
+    "rejected": "It will not be published. Post a new need if your circumstances change.",
+    "open": "It is published. Suppliers can pledge to it. Close it when you have what you need.",
+    "hidden": "A moderator has taken it down. Contact the council if you think this is wrong.",
+    "fulfilled": "Confirmed deliveries have met it. Nothing more to do.",
+    "closed": "You closed it. Nothing more to do.",
+    "expired": "Its needed-by date passed. Post a new need if you still need help.",
+    "withdrawn": "You withdrew it. Nothing more to do.",
+}
+
+
+def navigation() -> list[dict]:
+    """The service navigation items this user may see, the current one marked."""
+    items = [("Needs", "public.needs")]
+    if current_user.is_authenticated and current_user.can_use_service:
+        kind = current_user.organisation.kind
+        if kind is OrganisationKind.VCSE:
+            items.append(("Your needs", "vcse.needs_list"))
+            items.append(("Pledges to you", "vcse.pledges"))
+        if kind is OrganisationKind.SUPPLIER:
+            items.append(("Your contracts", "supplier.contracts"))
+            items.append(("Your pledges", "supplier.pledges"))
+        if kind is OrganisationKind.BUYER:
+            roles = current_user.roles
+            if Role.CONTRACT_MANAGER in roles or Role.MODERATOR in roles:
+                items.append(("Contracts", "contracts.index"))
+            if Role.MODERATOR in roles:
+                items.append(("Moderation", "moderation.index"))
+            if Role.ADMIN in roles:
+                items.append(("Admin", "admin.index"))
+        items.append(("Your organisation", "account.team"))
+    links = []
+    for text, endpoint in items:
+        if endpoint not in current_app.view_functions:
+            continue
+        href = url_for(endpoint)
+        active = request.endpoint == endpoint or (
+            request.path.startswith(href.rstrip("/") + "/") and not (
+                endpoint == "public.needs" and request.path.startswith("/vcse"))
+        )
+        links.append({"text": text, "href": href, "active": active})
+    return links
+
+
+def account_links() -> list[dict]:
+    """Sign-in or sign-out links for the header."""
+    if current_user.is_authenticated:
+        return [{"text": "Your account", "href": url_for("account.index")}]
+    return [{"text": "Register", "href": url_for("auth.register")}, {"text": "Sign in", "href": url_for("auth.sign_in")}]
+
+
+def pounds(pence: int | None) -> str:
+    """Format pence as pounds, e.g. 123456 -> £1,234.56."""
+    if pence is None:
+        return "—"
+    sign = "-" if pence < 0 else ""
+    return f"{sign}£{abs(pence) / 100:,.2f}"
+
+
+def long_date(value: date | datetime | None) -> str:
+    """Format a date the GOV.UK way, e.g. 5 January 2027."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def date_time(value: datetime | None) -> str:
+    """Format a UTC timestamp, e.g. 5 January 2027 at 2:05pm."""
+    if value is None:
+        return ""
+    return f"{long_date(value)} at {value:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def banner_heading(message: str) -> Markup:
+    """A flash message as a notification banner's heading, the message itself escaped."""
+    return Markup('<p class="govuk-notification-banner__heading">{}</p>').format(message)
+
+
+def form_errors(form, params=None) -> dict:
+    """The error summary for a form; a date field's link goes to its Day box, as GOV.UK's pattern says."""
+    from govuk_frontend_wtf.main import wtforms_errors
+
+    from app.forms_fields import GovDateField
+
+    summary = wtforms_errors(form, params or {})
+    date_ids = {f"#{field.id}" for field in form if isinstance(field, GovDateField)}
+    for item in summary["errorList"]:
+        if item["href"] in date_ids:
+            item["href"] += "-day"
+    return summary
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Make the helpers available in every template."""
+    app.add_template_global(form_errors, "wtforms_errors")
+    app.add_template_global(navigation)
+    app.add_template_global(banner_heading)
+    app.add_template_global(account_links)
+    app.add_template_global(lambda: current_app.config["SERVICE_NAME"], "service_name")
+    app.add_template_global(lambda: current_app.config["COUNCIL_NAME"], "council_name")
+    app.add_template_global(Role, "roles")
+    app.add_template_global(NEED_STATUS_COLOURS, "status_colours")
+    app.add_template_global(NEED_NEXT_STEPS, "next_steps")
+    app.add_template_filter(pounds)
+    app.add_template_filter(quantity)
+    app.add_template_filter(long_date)
+    app.add_template_filter(with_unit)
+    app.add_template_filter(date_time)

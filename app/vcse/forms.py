@@ -1,0 +1,55 @@
+"""The need form."""
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+)
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from app.forms_common import optional_int, select_choices
+from app.forms_fields import GovDateField, QuantityField, without_nul
+from app.models import NeedCategory
+
+
+class NeedForm(FlaskForm):
+    """Everything a need says; the service checks the rules that span fields."""
+
+    title = StringField("Title", widget=GovTextInput(), description="For example, a meeting room for our carers' group.",
+                        filters=[without_nul],
+                        validators=[DataRequired("Enter a title"),
+                                    Length(max=120, message="Title must be 120 characters or fewer")])
+    summary = StringField("Short summary", widget=GovTextInput(), description="One sentence shown in search results.",
+                          filters=[without_nul],
+                          validators=[DataRequired("Enter a short summary"),
+                                      Length(max=300, message="Summary must be 300 characters or fewer")])
+    description = TextAreaField(
+        "Description", widget=GovTextArea(),
+        description="Say what you need and what difference it will make. Leave a blank line between paragraphs. "
+                    "You can write **bold**, *italic*, lists (start lines with - ) and links. "
+                    "Do not include personal details of the people you support.",
+        filters=[without_nul],
+        validators=[DataRequired("Enter a description"),
+                    Length(max=10000, message="Description must be 10,000 characters or fewer")])
+    category = RadioField("What kind of help do you need?", widget=GovRadioInput(),
+                          choices=select_choices(NeedCategory.choices()),
+                          validators=[InputRequired("Select what kind of help you need")])
+    measure_id = SelectField("How should it be counted?", widget=GovSelect(), coerce=optional_int,
+                             description="The measure decides the unit, such as hours or days.",
+                             validators=[InputRequired("Select how it should be counted")])
+    quantity = QuantityField("How much do you need?", description="In the measure's unit, for example 40 for 40 hours.",
+                             validators=[InputRequired("Enter how much you need")])
+    area_id = SelectField("Area", widget=GovSelect(), coerce=optional_int,
+                          validators=[InputRequired("Select the area the need is in")])
+    theme_ids = SelectMultipleField("Priority themes", widget=GovCheckboxesInput(), coerce=int,
+                                    description="Select all that apply.",
+                                    validators=[InputRequired("Select at least one priority theme")])
+    needed_by = GovDateField("Needed by", what="The date it is needed by",
+                             description="For example, 27 3 2027",
+                             validators=[InputRequired("Enter the date it is needed by")])
+    contact = TextAreaField("How should a supplier get in touch?", widget=GovTextArea(),
+                            description="For example, a work email address or phone number. Shown only to signed-in suppliers and moderators.",
+                            filters=[without_nul],
+                            validators=[DataRequired("Enter how a supplier should get in touch"),
+                                        Length(max=500, message="Contact details must be 500 characters or fewer")])
+    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
+    submit_review = SubmitField("Save and submit for review", widget=GovSubmitInput())

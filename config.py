@@ -1,0 +1,99 @@
+"""Configuration classes, read from the environment."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _sqlite_url(name: str) -> str:
+    """A SQLite URL for a file under instance/."""
+    return f"sqlite:///{INSTANCE_DIR / name}"
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _sqlite_url("marketplace.sqlite"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SERVICE_NAME = os.environ.get("SERVICE_NAME", "Social Value Marketplace")
+    COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Wyvern County Council")
+    # Links in emails are built from this, never from the request's Host header.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@marketplace.example.gov.uk")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "false").lower() == "true"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_PRINT_TO_CONSOLE = False
+    OUTBOX_MAX_ATTEMPTS = 8
+    OUTBOX_DELIVER_AFTER_REQUEST = False
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    REGISTER_RATE_LIMIT = "5 per minute"
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    PASSWORD_MIN_LENGTH = 12
+    VERIFY_TOKEN_HOURS = 48
+    RESET_TOKEN_HOURS = 1
+    INVITE_TOKEN_HOURS = 72
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None
+    SECURITY_HEADERS = True
+    # How many proxies sit in front of the app; their X-Forwarded-For/Proto are trusted (for rate limits).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    PAGE_SIZE = 25
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite under instance/, mail printed to the console."""
+
+    DEBUG = False
+    MAIL_PRINT_TO_CONSOLE = True
+    # No worker runs under `make run`: deliver (print) queued mail at the end of each request.
+    OUTBOX_DELIVER_AFTER_REQUEST = True
+
+
+class TestingConfig(Config):
+    """The test suite: its own database, mail captured, CSRF on unless a test turns it off."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", _sqlite_url("test.sqlite"))
+    MAIL_SUPPRESS_SEND = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    BASE_URL = "http://marketplace.test"
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, real mail, secure cookies; refuses to start half-configured."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    PREFERRED_URL_SCHEME = "https"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start without the settings production cannot guess."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "BASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"Production configuration needs {', '.join(missing)} set in the environment.")
+        cls.SECRET_KEY = os.environ["SECRET_KEY"]
+        cls.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,172 @@
+"""Fixtures: a schema built by the real migrations, a fresh app per test, clients and helpers."""
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from app import create_app
+from app.extensions import db, limiter
+
+TEST_DB_URL = os.environ.get("TEST_DATABASE_URL")
+IS_POSTGRES = bool(TEST_DB_URL and TEST_DB_URL.startswith("postgresql"))
+
+
+def _database_url(tmp_path_factory) -> str:
+    """The database under test: TEST_DATABASE_URL, or a SQLite file in a temporary folder."""
+    if TEST_DB_URL:
+        return TEST_DB_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """Build the schema once per run by running the real migrations."""
+    url = _database_url(tmp_path_factory)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        if IS_POSTGRES:
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+def _empty_all_tables() -> None:
+    """Delete every row so the next test starts clean (much quicker than rebuilding the schema)."""
+    db.session.remove()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if IS_POSTGRES:
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def app_overrides():
+    """Settings a test module may override."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, app_overrides):
+    """A fresh app per test on an empty database."""
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, **app_overrides})
+    with app.app_context():
+        _empty_all_tables()
+    limiter.reset()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the app."""
+    return app.test_cli_runner()
+
+
+@contextmanager
+def _ctx(app):
+    """A short-lived app context: never hold one open across client calls."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def ctx(app):
+    """Open a short-lived app context: `with ctx(): ...`."""
+    return lambda: _ctx(app)
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, page: str = "/sign-in") -> str:
+    """Fetch a page and return the CSRF token its forms carry (and the session now expects)."""
+    html = client.get(page).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, url: str, data: dict | None = None, *, page: str = "/sign-in", **kwargs):
+    """POST a form with a valid CSRF token, the way a browser would."""
+    payload = dict(data or {})
+    payload.setdefault("csrf_token", csrf_token(client, page))
+    return client.post(url, data=payload, **kwargs)
+
+
+def login_as(client, app, user_id: int) -> None:
+    """Sign a test client in as a user, as Flask-Login would after a real sign-in."""
+    from app.models import User
+
+    with _ctx(app):
+        token = db.session.get(User, user_id).session_token
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def login(client, app):
+    """Sign the default client in as a user id: `login(user_id)`."""
+    return lambda user_id: login_as(client, app, user_id)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count SQL statements run inside a `with count_queries() as counter:` block."""
+    @contextmanager
+    def counting():
+        counter = {"n": 0, "statements": []}
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            counter["n"] += 1
+            counter["statements"].append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+    return counting
+
+
+@pytest.fixture
+def outbox(app):
+    """The emails queued so far, as (to, subject, text) tuples, read fresh each call."""
+    from sqlalchemy import select
+
+    from app.models import OutboxMessage
+
+    def read():
+        with _ctx(app):
+            return [(m.to_email, m.subject, m.body_text)
+                    for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+    return read
+
+
+@pytest.fixture
+def make(app):
+    """Factories bound to this app: `make.user(...)` and friends return ids."""
+    from tests import factories
+
+    return factories.Factories(app)

@@ -1,0 +1,139 @@
+"""Security headers, production configuration and error pages."""
+import pytest
+from flask import g
+from sqlalchemy import select
+
+from app import create_app
+from app.extensions import db
+from app.models import Area
+from config import ProductionConfig
+from tests.conftest import post_form
+
+PRODUCTION_ENV = {"SECRET_KEY": "a-real-secret", "DATABASE_URL": "sqlite:///:memory:",
+                  "BASE_URL": "https://marketplace.example.gov.uk"}
+
+
+def test_html_pages_carry_security_headers(client):
+    response = client.get("/sign-in")
+    assert response.mimetype == "text/html"
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_is_http_only_and_same_site(client):
+    response = client.get("/sign-in")
+    cookie = next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("session="))
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+@pytest.fixture
+def production_env(monkeypatch):
+    """A complete production environment; ProductionConfig's class attributes restored afterwards."""
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
+    for attribute in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI"):
+        monkeypatch.setattr(ProductionConfig, attribute, getattr(ProductionConfig, attribute))
+    return monkeypatch
+
+
+@pytest.mark.parametrize("missing", sorted(PRODUCTION_ENV))
+def test_production_refuses_to_start_without_required_settings(production_env, missing):
+    production_env.delenv(missing)
+    with pytest.raises(RuntimeError, match=missing):
+        create_app("production")
+
+
+def test_production_refuses_an_empty_setting(production_env):
+    production_env.setenv("SECRET_KEY", "")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+
+
+def test_production_with_settings_uses_secure_cookies_and_the_given_secrets(production_env):
+    app = create_app("production", {"RATELIMIT_STORAGE_URI": "memory://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["SECRET_KEY"] == "a-real-secret"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///:memory:"
+    assert not app.debug and not app.testing
+
+
+# --- error pages ---------------------------------------------------------------------------------
+
+def assert_site_error_page(response, status: int, title: str) -> None:
+    """An error page in the site layout with the right status and heading."""
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert f'<h1 class="govuk-heading-l">{title}</h1>' in html
+    assert "Skip to main content" in html and "govuk-footer" in html
+    assert "Traceback" not in html
+
+
+def test_400_page_for_a_form_without_its_security_token(client):
+    client.get("/sign-in")
+    response = client.post("/sign-in", data={"email": "a@example.org", "password": "x"})
+    assert_site_error_page(response, 400, "Sorry, there is a problem with your request")
+
+
+def test_403_page(client, make, login):
+    login(make.user())
+    assert_site_error_page(client.get("/moderation/"), 403, "You do not have permission to see this page")
+
+
+def test_404_page(client):
+    assert_site_error_page(client.get("/no-such-page"), 404, "Page not found")
+
+
+def test_405_page(client):
+    assert_site_error_page(client.get("/sign-out"), 405, "This page cannot be used that way")
+
+
+def test_413_page(client):
+    client.get("/sign-in")
+    response = client.post("/sign-in", data={"email": "x" * (2 * 1024 * 1024 + 10)})
+    assert_site_error_page(response, 413, "What you sent is too large")
+
+
+def test_429_page(client):
+    client.get("/sign-in")
+    for _ in range(10):
+        post_form(client, "/sign-in", {"email": "a@example.org", "password": "not the one"})
+    response = post_form(client, "/sign-in", {"email": "a@example.org", "password": "not the one"})
+    assert_site_error_page(response, 429, "Too many attempts")
+
+
+def test_500_page_rolls_back_and_shows_no_internals(app, client, ctx):
+    @app.get("/boom")
+    def boom():
+        """Write something, then fail."""
+        g.area = Area(name="Half-written area")
+        db.session.add(g.area)
+        db.session.flush()
+        raise ValueError("secret internal detail")
+
+    seen = {}
+
+    @app.after_request
+    def look(response):
+        """Record whether the failed write is still in the session when the response leaves."""
+        if "area" in g:
+            seen["still_in_session"] = g.area in db.session
+            seen["in_transaction"] = db.session().in_transaction()
+        return response
+
+    response = client.get("/boom")
+    assert_site_error_page(response, 500, "Sorry, there is a problem with the service")
+    html = response.get_data(as_text=True)
+    assert "secret internal detail" not in html and "ValueError" not in html
+    assert seen == {"still_in_session": False, "in_transaction": False}
+    with ctx():
+        assert db.session.scalars(select(Area)).first() is None
+
+    assert client.get("/sign-in").status_code == 200
