@@ -30,7 +30,7 @@ class NeedFilters:
         category = args.get("category", "")
         sort = args.get("sort", "newest")
         return cls(
-            q=args.get("q", "").strip()[:200],
+            q=args.get("q", "").replace("\x00", " ").strip()[:200],
             category=category if category in {c.value for c in NeedCategory} else "",
             area=args.get("area", type=int), theme=args.get("theme", type=int),
             measure=args.get("measure", type=int),
