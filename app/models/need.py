@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Enum, ForeignKey, Index, Numeric, String, Table, Text
+from sqlalchemy import Column, Enum, ForeignKey, Index, Numeric, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -37,8 +37,18 @@ class NeedStatus(LabelledEnum):
         return self in PUBLIC_STATUSES
 
 
-# Search objects created by the needs migration for one database only; model comparisons skip them.
-SEARCH_OBJECTS = frozenset({"ix_needs_search", "needs_fts"})
+# Search objects created by the migrations for one database only; model comparisons skip them.
+SEARCH_OBJECTS = frozenset({"ix_needs_search", "needs_fts", "search_vector", "ix_needs_open_search"})
+
+# The public list reads only open needs: its indexes are partial, and its queries must say
+# `status = 'open'` as a literal (not a bound parameter) for the database to use them.
+OPEN_LITERAL = "'open'"
+
+
+def _open_index(name: str, *columns: str) -> Index:
+    """A partial index over open needs only, ending in the columns the list filters on."""
+    where = text(f"status = {OPEN_LITERAL}")
+    return Index(name, *columns, "category", "area_id", "measure_id", sqlite_where=where, postgresql_where=where)
 
 PUBLIC_STATUSES = frozenset({NeedStatus.OPEN, NeedStatus.FULFILLED, NeedStatus.CLOSED, NeedStatus.EXPIRED})
 EDITABLE_STATUSES = frozenset({NeedStatus.DRAFT, NeedStatus.CHANGES_REQUESTED})
@@ -47,7 +57,8 @@ need_themes = Table(
     "need_themes",
     db.metadata,
     Column("need_id", ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_need_themes_theme_id_need_id", "theme_id", "need_id"),
 )
 
 
@@ -56,8 +67,10 @@ class Need(db.Model):
 
     __tablename__ = "needs"
     __table_args__ = (
-        Index("ix_needs_status_created", "status", "created_at"),
         Index("ix_needs_status_needed_by", "status", "needed_by"),
+        _open_index("ix_needs_open_newest", "created_at", "id"),
+        _open_index("ix_needs_open_soonest", "needed_by", "id"),
+        _open_index("ix_needs_open_by_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,11 +3,15 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, literal_column, select, text
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.sql.selectable import Alias
 
 from app.extensions import db
 from app.models import Need, NeedCategory, NeedStatus, need_themes
+from app.models.need import OPEN_LITERAL
 
 SORTS = {"newest": "Newest first", "needed_by": "Needed soonest"}
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -47,42 +51,102 @@ class NeedFilters:
         return bool(self.q or self.category or self.area or self.theme or self.measure)
 
 
-def _search_condition(q: str):
+class _OpenNeeds(Alias):
+    """The needs table under the name of one open-needs index (see app/models/need.py).
+
+    SQLite's planner scans the wide table rather than a narrow partial index, so there the
+    alias also says `INDEXED BY` that index; PostgreSQL chooses well on its own.
+    """
+
+    inherit_cache = True
+
+
+@compiles(_OpenNeeds, "sqlite")
+def _open_needs_on_sqlite(element, compiler, **kw):
+    """`needs AS open_newest INDEXED BY ix_needs_open_newest` when used in a FROM clause."""
+    sql = compiler.visit_alias(element, **kw)
+    return f"{sql} INDEXED BY ix_needs_{element.name}" if kw.get("asfrom") else sql
+
+
+def _open_needs(index: str) -> _OpenNeeds:
+    """Open needs read through the index `ix_needs_<index>`."""
+    return _OpenNeeds._construct(Need.__table__, name=index)
+
+
+def _search_condition(needs, q: str):
     """A WHERE clause matching needs whose words match the search, for this database."""
     words = _WORD.findall(q.lower())[:10]
     if not words:
         return None
     if db.session.get_bind().dialect.name == "postgresql":
-        english = literal_column("'english'::regconfig")
-        return func.to_tsvector(english, Need.search_text).bool_op("@@")(func.websearch_to_tsquery(english, q))
+        # search_vector is a stored to_tsvector('english', search_text), made by the migrations.
+        query = func.websearch_to_tsquery(literal_column("'english'::regconfig"), q)
+        return literal_column(f"{needs.name}.search_vector").bool_op("@@")(query)
     fts_query = " ".join(f'"{w}"*' for w in words)
-    return Need.id.in_(text("SELECT rowid FROM needs_fts WHERE needs_fts MATCH :fts").bindparams(fts=fts_query))
+    return needs.c.id.in_(text("SELECT rowid FROM needs_fts WHERE needs_fts MATCH :fts").bindparams(fts=fts_query))
 
 
-def open_needs_query(filters: NeedFilters):
-    """The select for open needs matching the filters, in the chosen order."""
-    query = select(Need).where(Need.status == NeedStatus.OPEN)
-    condition = _search_condition(filters.q) if filters.q else None
+def _matching(query, needs, filters: NeedFilters):
+    """Narrow a select over open needs to the filters."""
+    # A literal 'open', not a bound parameter, so the database may use the partial indexes.
+    query = query.where(needs.c.status == literal_column(OPEN_LITERAL))
+    condition = _search_condition(needs, filters.q) if filters.q else None
     if condition is not None:
         query = query.where(condition)
     if filters.category:
-        query = query.where(Need.category == NeedCategory(filters.category))
+        query = query.where(needs.c.category == NeedCategory(filters.category))
     if filters.area:
-        query = query.where(Need.area_id == filters.area)
+        query = query.where(needs.c.area_id == filters.area)
     if filters.measure:
-        query = query.where(Need.measure_id == filters.measure)
+        query = query.where(needs.c.measure_id == filters.measure)
     if filters.theme:
-        query = query.where(Need.id.in_(select(need_themes.c.need_id).where(need_themes.c.theme_id == filters.theme)))
+        query = query.where(needs.c.id.in_(
+            select(need_themes.c.need_id).where(need_themes.c.theme_id == filters.theme)))
+    return query
+
+
+def open_need_ids(filters: NeedFilters, limit: int, offset: int = 0) -> list[int]:
+    """The ids of one page of open needs matching the filters, in the chosen order."""
     if filters.sort == "needed_by":
-        return query.order_by(Need.needed_by, Need.id)
-    return query.order_by(Need.created_at.desc(), Need.id.desc())
+        needs = _open_needs("open_soonest")
+        order = (needs.c.needed_by, needs.c.id)
+    else:
+        needs = _open_needs("open_newest")
+        order = (needs.c.created_at.desc(), needs.c.id.desc())
+    query = _matching(select(needs.c.id), needs, filters).order_by(*order).limit(limit).offset(offset)
+    return list(db.session.scalars(query))
 
 
-def open_needs(filters: NeedFilters, page: int, per_page: int):
-    """A page of open needs with everything the list shows loaded up front."""
-    query = open_needs_query(filters).options(
-        joinedload(Need.organisation), joinedload(Need.area), joinedload(Need.measure), selectinload(Need.themes))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+def count_open_needs(filters: NeedFilters) -> int:
+    """How many open needs match the filters."""
+    needs = _open_needs("open_by_id")
+    return db.session.scalar(_matching(select(func.count()).select_from(needs), needs, filters))
+
+
+class OpenNeedsPage(Pagination):
+    """A page of open needs: ids and count from the narrow indexes, then just those rows in full."""
+
+    def _query_items(self) -> list[Need]:
+        """The page's needs, with everything the list shows loaded in two more queries."""
+        ids = open_need_ids(self._query_args["filters"], self.per_page, self._query_offset)
+        if not ids:
+            return []
+        found = {need.id: need for need in db.session.scalars(
+            select(Need).where(Need.id.in_(ids))
+            .options(joinedload(Need.organisation), joinedload(Need.area),
+                     joinedload(Need.measure).lazyload("*"), selectinload(Need.themes),
+                     defer(Need.description_source), defer(Need.description_html), defer(Need.search_text),
+                     defer(Need.contact), defer(Need.moderation_note)))}
+        return [found[need_id] for need_id in ids]
+
+    def _query_count(self) -> int:
+        """How many open needs match, across every page."""
+        return count_open_needs(self._query_args["filters"])
+
+
+def open_needs(filters: NeedFilters, page: int, per_page: int) -> OpenNeedsPage:
+    """A page of open needs matching the filters."""
+    return OpenNeedsPage(page=page, per_page=per_page, max_per_page=None, error_out=False, filters=filters)
 
 
 def need_with_details(need_id: int) -> Need | None:

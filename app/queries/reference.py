@@ -38,7 +38,10 @@ def active_measure_choices() -> list[tuple[int, str]]:
 
 
 def filter_choices() -> dict[str, list[tuple[int, str]]]:
-    """Areas, themes and measures for the needs filters, in three queries."""
-    return {"categories": NeedCategory.choices(), "areas": active_area_choices(), "themes": active_theme_choices(),
-            "measures": [(m.id, m.name) for m in db.session.scalars(
-                select(Measure).where(Measure.is_active).order_by(Measure.name))]}
+    """Kinds of help, and active areas, themes and measures, for the needs filters (three small queries)."""
+    def pairs(model) -> list[tuple[int, str]]:
+        return [tuple(row) for row in db.session.execute(
+            select(model.id, model.name).where(model.is_active).order_by(model.name))]
+
+    return {"categories": NeedCategory.choices(), "areas": pairs(Area), "themes": pairs(Theme),
+            "measures": pairs(Measure)}
