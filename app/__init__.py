@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined
 
+from app.http import AppRequest
 from config import CONFIGS, ProductionConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.from_object(config)
     app.config.update(overrides or {})
     Path(app.instance_path).mkdir(exist_ok=True)
+    app.request_class = AppRequest
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)

@@ -41,3 +41,22 @@ def test_sign_in_rate_limit_is_per_client_address_behind_a_trusted_proxy(databas
     with app.app_context():
         from app.extensions import db
         db.engine.dispose()
+
+
+def test_nul_characters_in_any_form_or_query_are_dropped_not_a_server_error(client, make, login, ctx):
+    """PostgreSQL cannot store a NUL: a pasted one must not reach it from any field of any form."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Organisation
+    from tests.test_auth import registration
+
+    area = make.area()
+    data = registration([area], organisation_name="Nul\x00 Trust", name="Pat\x00 Jones")
+    assert post_form(client, "/register", data, page="/register").status_code == 303
+    with ctx():
+        names = db.session.scalars(select(Organisation.name)).all()
+    assert "Nul Trust" in names
+
+    login(make.council_user("admin"))
+    assert client.get("/admin/users?q=pat%00jones").status_code == 200
