@@ -72,6 +72,15 @@ def test_word_search_matches_title_summary_and_description_of_open_needs_only(cl
     assert sorted(titles(client, "/needs")) == ["Garden help", "Meeting room", "Minibus driver wanted"]
 
 
+def test_newest_first_means_most_recently_published_not_first_drafted(client, ctx, world):
+    drafted_first = publish(ctx, world, title="Drafted long ago", status="pending_review")
+    publish(ctx, world, title="Published yesterday")
+    with ctx():
+        needs.approve_need(drafted_first, db.session.get(User, world.moderator))
+
+    assert titles(client, "/needs") == ["Drafted long ago", "Published yesterday"]
+
+
 def test_search_follows_an_edit(client, ctx, world):
     need_id = publish(ctx, world, title="Tractor driver", status="draft")
     with ctx():

@@ -68,7 +68,7 @@ class Need(db.Model):
     __tablename__ = "needs"
     __table_args__ = (
         Index("ix_needs_status_needed_by", "status", "needed_by"),
-        _open_index("ix_needs_open_newest", "created_at", "id"),
+        _open_index("ix_needs_open_newest", "opened_at", "id"),
         _open_index("ix_needs_open_soonest", "needed_by", "id"),
         _open_index("ix_needs_open_by_id", "id"),
     )

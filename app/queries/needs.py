@@ -112,7 +112,7 @@ def open_need_ids(filters: NeedFilters, limit: int, offset: int = 0) -> list[int
         order = (needs.c.needed_by, needs.c.id)
     else:
         needs = _open_needs("open_newest")
-        order = (needs.c.created_at.desc(), needs.c.id.desc())
+        order = (needs.c.opened_at.desc(), needs.c.id.desc())
     query = _matching(select(needs.c.id), needs, filters).order_by(*order).limit(limit).offset(offset)
     return list(db.session.scalars(query))
 

@@ -20,7 +20,7 @@ depends_on = None
 OPEN = "status = 'open'"
 FILTERS = "category, area_id, measure_id"
 INDEXES = {
-    "ix_needs_open_newest": f"created_at, id, {FILTERS}",
+    "ix_needs_open_newest": f"opened_at, id, {FILTERS}",
     "ix_needs_open_soonest": f"needed_by, id, {FILTERS}",
     "ix_needs_open_by_id": f"id, {FILTERS}",
 }
