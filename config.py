@@ -13,7 +13,7 @@ def _sqlite_url(name: str) -> str:
 
 
 class Config:
-    """Settings shared by every environment."""
+    """Settings shared by every environment (each subclass names itself in ENV_NAME)."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _sqlite_url("marketplace.sqlite"))
@@ -35,6 +35,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     REGISTER_RATE_LIMIT = "5 per minute"
+    # Each of these sends an email: limited per account and per address, whatever the client's IP.
+    RESEND_VERIFICATION_RATE_LIMIT = "3 per hour"
+    RESET_EMAIL_RATE_LIMIT = "3 per hour"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     PASSWORD_MIN_LENGTH = 12
     VERIFY_TOKEN_HOURS = 48
@@ -56,6 +59,7 @@ class Config:
 class DevelopmentConfig(Config):
     """Local development: SQLite under instance/, mail printed to the console."""
 
+    ENV_NAME = "development"
     DEBUG = False
     MAIL_PRINT_TO_CONSOLE = True
     # No worker runs under `make run`: deliver (print) queued mail at the end of each request.
@@ -65,6 +69,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     """The test suite: its own database, mail captured, CSRF on unless a test turns it off."""
 
+    ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", _sqlite_url("test.sqlite"))
@@ -76,6 +81,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     """Production: PostgreSQL, real mail, secure cookies; refuses to start half-configured."""
 
+    ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-session"

@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 
+DEMO_ENVIRONMENTS = {"development", "testing"}
+
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
@@ -26,8 +28,10 @@ def demo_load():
     """Load demo data (idempotent); refused under production configuration."""
     from app.demo import DEMO_PASSWORD, DEMO_SIGN_INS, load_demo
 
-    if not current_app.debug and current_app.config.get("SESSION_COOKIE_SECURE"):
-        raise click.ClickException("Refusing to load demo data under production configuration.")
+    # Decided by the configuration's name, not guessed from other settings; anything unnamed is refused too.
+    if current_app.config.get("ENV_NAME") not in DEMO_ENVIRONMENTS:
+        raise click.ClickException("Refusing to load demo data under production configuration "
+                                   "(only development and testing may have it).")
     load_demo()
     click.echo("Demo data loaded. Sign in at /sign-in with any of these (password: %s):" % DEMO_PASSWORD)
     for email, what in DEMO_SIGN_INS:
@@ -80,6 +84,16 @@ def outbox_send(limit: int):
 
     sent, failed = send_pending(limit)
     click.echo(f"Sent {sent}, failed {failed}.")
+
+
+@outbox_cli.command("purge")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=0),
+              help="Delete sent emails older than this many days.")
+def outbox_purge(days: int):
+    """Delete sent emails older than --days days (unsent and failed ones are kept)."""
+    from app.email import purge_sent
+
+    click.echo(f"Deleted {purge_sent(days)} sent emails older than {days} days.")
 
 
 @click.group("reference", cls=AppGroup)

@@ -25,8 +25,8 @@ def _wants_json() -> bool:
 
 
 def render_error(code: int, message: str | None = None):
-    """Render an error page (or JSON) with the right status."""
-    title = TITLES.get(code, TITLES[500])
+    """Render an error page (or JSON) with the right status; a code without its own title gets a general one."""
+    title = TITLES.get(code) or TITLES[500 if code >= 500 else 400]
     if _wants_json():
         return jsonify(error=title, message=message or title), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
@@ -42,9 +42,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        """Any HTTP error the app raises on purpose."""
+        """Any HTTP error the app raises on purpose; a server error (5xx) rolls back what the request began."""
         code = error.code or 500
-        return render_error(code if code in TITLES else 400, None)
+        if code >= 500:
+            db.session.rollback()
+        return render_error(code, None)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

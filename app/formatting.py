@@ -1,5 +1,14 @@
 """Plain-English formatting of quantities, shared by templates and service messages."""
+import re
 from decimal import Decimal
+
+# Whitespace (including Unicode line separators) and C0/C1 control characters: never wanted inside one line.
+_BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def one_line(text: str | None) -> str:
+    """Text on one line: each run of whitespace or control characters (CR, LF, tab...) becomes one space."""
+    return _BREAKS.sub(" ", text or "").strip()
 
 
 def quantity(value: Decimal | int | None) -> str:

@@ -5,6 +5,8 @@ from wtforms import PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
+from app.formatting import one_line
+
 
 def optional_int(value) -> int | None:
     """Coerce a select's value to an int, with the empty placeholder as None."""
@@ -16,6 +18,11 @@ def optional_int(value) -> int | None:
 def select_choices(pairs) -> list[SelectChoice]:
     """Turn (value, label) pairs into WTForms choices (tuples are deprecated in WTForms 3.3)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def single_line(value):
+    """A filter for one-line answers (names): line breaks and control characters become single spaces."""
+    return one_line(value) if isinstance(value, str) else value
 
 
 def email_field(label: str = "Email address") -> StringField:

@@ -43,10 +43,22 @@ def _empty_all_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as connection:
         if IS_POSTGRES:
+            # TRUNCATE fires no row triggers, so the ledger's append-only trigger lets it through.
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
+            # The ledger's triggers refuse DELETE (migration 0005): drop them, empty the tables and
+            # create them again from their own saved SQL, in one transaction (SQLite's DDL is
+            # transactional), so no test ever runs without them and the app is not weakened.
+            # BEGIN first: the sqlite3 driver would otherwise run the DROP outside any transaction.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            triggers = connection.execute(text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entries'")).all()
+            for name, _sql in triggers:
+                connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
             for name in tables:
                 connection.execute(text(f"DELETE FROM {name}"))
+            for _name, sql in triggers:
+                connection.exec_driver_sql(sql)
 
 
 @pytest.fixture
@@ -170,3 +182,29 @@ def make(app):
     from tests import factories
 
     return factories.Factories(app)
+
+
+@pytest.fixture(autouse=True)
+def no_real_mail(monkeypatch):
+    """Fail any test that sends mail through Flask-Mail uncaptured (outside `mail.record_messages()`) or opens SMTP."""
+    import flask_mail
+
+    escaped: list[str] = []
+    real_send = flask_mail.Connection.send
+
+    def refuse_smtp(self):
+        escaped.append(f"an SMTP connection to {self.mail.server}:{self.mail.port}")
+        raise RuntimeError("Tests never connect to a mail server.")
+
+    def send_only_if_recorded(self, message, envelope_from=None):
+        if not flask_mail.email_dispatched.receivers:
+            escaped.append(f"{message.subject!r} to {', '.join(map(str, message.recipients))}")
+            raise RuntimeError("Mail sent outside mail.record_messages() in a test.")
+        return real_send(self, message, envelope_from)
+
+    monkeypatch.setattr(flask_mail.Connection, "configure_host", refuse_smtp)
+    monkeypatch.setattr(flask_mail.Connection, "send", send_only_if_recorded)
+    yield
+    if escaped:
+        pytest.fail("A test sent real mail (capture it with mail.record_messages()): " + "; ".join(escaped),
+                    pytrace=False)

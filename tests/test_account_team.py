@@ -249,3 +249,59 @@ def test_invitation_email_is_written_in_the_same_transaction_as_the_invitee(clie
     with ctx():
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
         assert db.session.scalars(select(User).where(User.email == "jo@example.org")).first() is None
+
+
+def test_an_expired_invitation_link_is_refused_and_the_invitee_cannot_join(app, client, make, login, ctx, outbox):
+    from datetime import timedelta
+
+    from app.models import TokenPurpose, UserToken, utcnow
+
+    login(make.user())
+    invite(client)
+    link = invite_link(outbox)
+    with ctx():
+        token = db.session.scalars(select(UserToken).where(UserToken.purpose == TokenPurpose.INVITE)).one()
+        token.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+
+    invitee = app.test_client()
+    response = invitee.get(link)
+    assert response.status_code == 410
+    assert "This invitation has expired or has already been used" in response.get_data(as_text=True)
+    assert post_form(invitee, link, {"password": NEW_PASSWORD}, page="/sign-in").status_code == 410
+    with ctx():
+        jo = db.session.scalars(select(User).where(User.email == "jo@example.org")).one()
+        assert jo.password_hash is None and not jo.is_email_verified
+    assert sign_in(app.test_client(), "jo@example.org", NEW_PASSWORD).status_code == 401
+
+
+def test_inviting_an_email_that_someone_registers_at_the_same_moment_is_a_field_error_not_a_500(
+        client, make, login, ctx, outbox, monkeypatch):
+    from sqlalchemy import insert
+
+    from app.services import accounts
+
+    login(make.user())
+    other_organisation = make.organisation()
+    real_check = accounts._require_new_email
+
+    def check_then_lose_the_race(email: str) -> None:
+        real_check(email)
+        with db.engine.begin() as connection:  # someone else's registration commits in between
+            connection.execute(insert(User).values(organisation_id=other_organisation, name="Quick", email=email))
+
+    monkeypatch.setattr(accounts, "_require_new_email", check_then_lose_the_race)
+    response = invite(client)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "An account already uses this email address" in html and 'value="Jo Colleague"' in html
+    assert outbox() == []
+    with ctx():
+        assert db.session.scalars(select(User.name).where(User.email == "jo@example.org")).all() == ["Quick"]
+
+
+def test_line_breaks_in_an_invited_colleagues_name_become_spaces(client, make, login, ctx, outbox):
+    login(make.user())
+    assert invite(client, name="Jo\r\nColleague").status_code == 303
+    with ctx():
+        assert db.session.scalars(select(User.name).where(User.email == "jo@example.org")).one() == "Jo Colleague"

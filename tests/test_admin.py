@@ -178,9 +178,10 @@ def test_measure_form_without_categories_keeps_what_was_typed(client, as_admin):
 
 
 def test_measures_list_shows_current_value_and_default_tag(client, make, ctx, as_admin):
-    measure_id = make.measure(code="VOL-HOURS", pence=1221)
+    measure_id = make.measure(code="VOL-HOURS", pence=None)
     with ctx():
-        db.session.get(ProxyValue, db.session.scalar(select(ProxyValue.id))).is_default = True
+        db.session.add(ProxyValue(measure_id=measure_id, pence_per_unit=1221, effective_from=date(2025, 4, 1),
+                                  is_default=True))
         db.session.commit()
     make.measure(code="PUPILS", pence=None)
     html = client.get("/admin/measures").get_data(as_text=True)
@@ -396,3 +397,39 @@ def test_audit_log_lists_events_with_who_did_them(client, make, as_admin):
     post_form(client, "/admin/areas/new", {"name": "Dunmore"}, page="/admin/areas/new")
     html = client.get("/admin/audit").get_data(as_text=True)
     assert "area.created" in html and "name: Dunmore" in html
+
+
+def test_invite_to_an_email_registered_at_the_same_moment_is_a_field_error_not_a_500(client, ctx, outbox, as_admin,
+                                                                                       council, monkeypatch):
+    """The admin's check passes, someone else's registration commits, then the unique constraint fires at the flush."""
+    from sqlalchemy import insert
+
+    real_lookup = reference.user_by_email
+
+    def look_then_lose_the_race(email: str):
+        found = real_lookup(email)
+        with db.engine.begin() as connection:
+            connection.execute(insert(User).values(organisation_id=council, name="Quick", email=email))
+        return found
+
+    monkeypatch.setattr(reference, "user_by_email", look_then_lose_the_race)
+    data = {"name": "Robin Reviewer", "email": "robin@example.gov.uk", "roles": ["moderator"]}
+    response = post_form(client, "/admin/users/invite", data, page="/admin/users/invite")
+    assert response.status_code == 422
+    assert "An account already uses this email address" in response.get_data(as_text=True)
+    assert outbox() == []
+    with ctx():
+        assert db.session.scalars(select(User.name).where(User.email == "robin@example.gov.uk")).all() == ["Quick"]
+
+
+def test_a_saved_proxy_value_cannot_be_changed_even_directly_through_the_orm(make, ctx):
+    from app.models import ProxyValueIsFixed
+
+    measure_id = make.measure(pence=1221)
+    with ctx():
+        proxy = db.session.scalars(select(ProxyValue).where(ProxyValue.measure_id == measure_id)).one()
+        proxy.pence_per_unit = 9999
+        with pytest.raises(ProxyValueIsFixed):
+            db.session.commit()
+        db.session.rollback()
+    assert [row[0] for row in _proxy_rows(ctx, measure_id)] == [1221]

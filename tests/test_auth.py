@@ -4,11 +4,11 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from app.extensions import db
 from app.models import Organisation, OrganisationKind, OrganisationStatus, TokenPurpose, User, UserToken, utcnow
-from tests.conftest import CSRF_RE, csrf_token, post_form
+from tests.conftest import CSRF_RE, csrf_token, login_as, post_form
 from tests.factories import PASSWORD
 
 BASE_URL = "http://marketplace.test"
@@ -104,9 +104,36 @@ def test_following_the_verification_link_verifies_once(client, make, ctx, outbox
     assert first.status_code == 303
     assert user_by_email(ctx, "pat@example.org")["verified"] is True
 
-    again = client.get(path(link))
-    assert again.status_code == 410
-    assert "expired or has already been used" in again.get_data(as_text=True)
+    # Used, but its address is confirmed: a kind word, not an error (see the mail scanner test below).
+    again = client.get(path(link), follow_redirects=True)
+    assert again.status_code == 200
+    assert "Your email address is already confirmed." in again.get_data(as_text=True)
+    with ctx():
+        assert db.session.scalars(select(UserToken).where(UserToken.used_at.is_(None))).all() == []
+
+
+def test_a_link_a_mail_scanner_opened_first_tells_the_person_their_email_is_already_confirmed(
+        app, client, make, ctx, outbox):
+    post_form(client, "/register", registration([make.area()]), page="/register")
+    link = path(links_in(outbox, "pat@example.org", "/verify-email/")[0])
+    assert app.test_client().get(link).status_code == 303  # the scanner, with no session, follows it first
+    assert user_by_email(ctx, "pat@example.org")["verified"] is True
+
+    signed_in = client.get(link)  # the person, still signed in from registering
+    assert signed_in.status_code == 303
+    assert urlsplit(signed_in.headers["Location"]).path == "/account/"
+    page = client.get("/account/waiting").get_data(as_text=True)
+    assert "Your email address is already confirmed." in page and "This link cannot be used" not in page
+
+    signed_out = app.test_client().get(link, follow_redirects=True)  # or on another device
+    assert signed_out.request.path == "/sign-in"
+    assert "Your email address is already confirmed." in signed_out.get_data(as_text=True)
+
+
+def test_an_unknown_verification_link_is_still_refused(client):
+    response = client.get("/verify-email/not-a-real-token")
+    assert response.status_code == 410
+    assert "expired or has already been used" in response.get_data(as_text=True)
 
 
 def test_expired_verification_link_is_refused(client, make, ctx, outbox):
@@ -491,3 +518,96 @@ def test_sixth_registration_in_a_minute_is_rate_limited(client, make, ctx):
     assert limited.status_code == 429
     assert "Too many attempts" in limited.get_data(as_text=True)
     assert counts(ctx) == (0, 0)
+
+
+def test_resending_the_verification_link_is_limited_per_account(app, make, outbox):
+    users = [make.user(make.organisation(status="pending"), verified=False) for _ in range(2)]
+    clients = []
+    for user_id in users:
+        clients.append(app.test_client())
+        login_as(clients[-1], app, user_id)
+    first_email = make.get(User, users[0]).email
+
+    def resend(client, address: str = "127.0.0.1"):
+        return post_form(client, "/account/resend-verification", {}, page="/account/waiting",
+                         environ_base={"REMOTE_ADDR": address})
+
+    for _ in range(3):
+        assert resend(clients[0]).status_code == 303
+    limited = resend(clients[0], "10.0.0.9")  # another network does not buy more
+    assert limited.status_code == 429
+    assert "Too many attempts" in limited.get_data(as_text=True)
+    assert resend(clients[1]).status_code == 303  # another account on the same address is not held back
+    assert [to for to, _, _ in outbox()].count(first_email) == 3
+
+
+def test_reset_emails_to_one_address_are_limited_from_any_client_and_known_and_unknown_emails_look_the_same(app, make,
+                                                                                                           outbox):
+    known = make.get(User, make.user()).email
+    limited_pages = {}
+    for email in (known, "nobody@example.org"):
+        for n in range(3):
+            response = post_form(app.test_client(), "/forgotten-password", {"email": email}, page="/forgotten-password",
+                                 environ_base={"REMOTE_ADDR": f"10.0.{n}.1"})
+            assert response.status_code == 200
+        limited = post_form(app.test_client(), "/forgotten-password", {"email": f"  {email.upper()} "},
+                            page="/forgotten-password", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+        assert limited.status_code == 429
+        limited_pages[email] = limited.get_data(as_text=True)
+    assert limited_pages[known] == limited_pages["nobody@example.org"]
+    assert "Too many attempts" in limited_pages[known]
+    assert [to for to, _, _ in outbox()] == [known] * 3
+
+    other = post_form(app.test_client(), "/forgotten-password", {"email": "someone.else@example.org"},
+                      page="/forgotten-password", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other.status_code == 200
+
+
+# --- concurrency, line breaks, notices -----------------------------------------------------------
+
+def test_two_registrations_of_one_email_at_once_give_the_later_a_field_error_not_a_500(client, make, ctx, outbox,
+                                                                                        monkeypatch):
+    """Both pass the "already used?" check; the unique constraint decides, and the one that loses is told why."""
+    from app.services import accounts
+
+    area, other_organisation = make.area(), make.organisation()
+    real_check = accounts._require_new_email
+
+    def check_then_lose_the_race(email: str) -> None:
+        real_check(email)
+        with db.engine.begin() as connection:  # the other registration commits in between
+            connection.execute(insert(User).values(organisation_id=other_organisation, name="Quick", email=email))
+
+    monkeypatch.setattr(accounts, "_require_new_email", check_then_lose_the_race)
+    response = post_form(client, "/register", registration([area]), page="/register")
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "An account already uses this email address" in html
+    assert 'value="Brackenford Befriending"' in html
+    assert counts(ctx) == (1, 1)  # the other registration's user only: nothing half-saved from this one
+    assert outbox() == []
+
+
+def test_line_breaks_in_registered_names_become_spaces(client, make, ctx):
+    response = post_form(client, "/register", registration(
+        [make.area()], organisation_name="Evil Ltd\r\nBcc: x@example.com", name="Pat\r\n\tJones"), page="/register")
+    assert response.status_code == 303
+    with ctx():
+        user = db.session.scalars(select(User)).one()
+        assert (user.organisation.name, user.name) == ("Evil Ltd Bcc: x@example.com", "Pat Jones")
+
+
+def test_a_password_reset_sends_the_password_changed_email(client, make, outbox):
+    email = make.get(User, make.user()).email
+    link = ask_for_reset(client, outbox, email)
+    assert post_form(client, link, {"password": NEW_PASSWORD}, page=link).status_code == 303
+    assert [(to, subject) for to, subject, _ in outbox()] == [
+        (email, "Reset your password"), (email, "Your password was changed")]
+
+
+@pytest.mark.parametrize("app_overrides", [{"VERIFY_TOKEN_HOURS": 24}])
+def test_waiting_page_gives_the_configured_life_of_the_verification_link(client, make, login):
+    login(make.user(make.organisation(status="pending"), verified=False))
+    html = client.get("/account/waiting").get_data(as_text=True)
+    assert "The link works for 24 hours." in html and "48 hours" not in html

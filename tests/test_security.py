@@ -1,13 +1,14 @@
 """Security headers, production configuration and error pages."""
 import pytest
-from flask import g
+from flask import abort, g
 from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
-from app.models import Area
+from app.models import Area, User
 from config import ProductionConfig
-from tests.conftest import post_form
+from tests.conftest import CSRF_RE, post_form
+from tests.factories import PASSWORD
 
 PRODUCTION_ENV = {"SECRET_KEY": "a-real-secret", "DATABASE_URL": "sqlite:///:memory:",
                   "BASE_URL": "https://marketplace.example.gov.uk"}
@@ -137,3 +138,69 @@ def test_500_page_rolls_back_and_shows_no_internals(app, client, ctx):
         assert db.session.scalars(select(Area)).first() is None
 
     assert client.get("/sign-in").status_code == 200
+
+
+def test_a_server_error_raised_on_purpose_keeps_its_code_and_rolls_back(app, client, ctx):
+    @app.get("/unavailable")
+    def unavailable():
+        """Write something, then give up with a 503."""
+        g.area = Area(name="Half-written area")
+        db.session.add(g.area)
+        db.session.flush()
+        abort(503)
+
+    seen = {}
+
+    @app.after_request
+    def look(response):
+        """Record whether the abandoned write is still in the session when the response leaves."""
+        if "area" in g:
+            seen["still_in_session"] = g.area in db.session
+            seen["in_transaction"] = db.session().in_transaction()
+        return response
+
+    assert_site_error_page(client.get("/unavailable"), 503, "Sorry, there is a problem with the service")
+    assert seen == {"still_in_session": False, "in_transaction": False}
+    with ctx():
+        assert db.session.scalars(select(Area)).first() is None
+
+
+@pytest.mark.parametrize("code", [410, 416])
+def test_a_status_without_its_own_title_keeps_its_code_under_a_general_title(app, client, code):
+    @app.get("/odd-status")
+    def odd_status():
+        """Refuse with a status the error pages have no title for."""
+        abort(code)
+
+    assert_site_error_page(client.get("/odd-status"), code, "Sorry, there is a problem with your request")
+    assert client.get("/odd-status", headers={"Accept": "application/json"}).status_code == code
+
+
+def test_production_responses_carry_hsts_and_secure_cookies(app, production_env, database_url, make):
+    """Real Set-Cookie headers from the production configuration, over HTTPS as behind the proxy."""
+    production_env.setenv("DATABASE_URL", database_url)
+    production = create_app("production", {"RATELIMIT_STORAGE_URI": "memory://"})
+    email = make.get(User, make.user()).email
+    https = {"base_url": "https://marketplace.example.gov.uk",
+             "headers": {"Referer": "https://marketplace.example.gov.uk/sign-in"}}
+    client = production.test_client()
+    try:
+        page = client.get("/sign-in", **https)
+        assert page.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        session_cookie, = [c for c in page.headers.getlist("Set-Cookie") if c.startswith("__Host-session=")]
+        assert {"Secure", "HttpOnly", "Path=/", "SameSite=Lax"} <= set(part.strip() for part in session_cookie.split(";"))
+        assert "Domain=" not in session_cookie  # a __Host- cookie must not name a domain
+
+        token = CSRF_RE.search(page.get_data(as_text=True))
+        signed_in = client.post("/sign-in", data={"email": email, "password": PASSWORD, "remember": "y",
+                                                  "csrf_token": token.group(1) or token.group(2)}, **https)
+        assert signed_in.status_code == 303
+        assert signed_in.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        cookies = {c.split("=", 1)[0]: set(part.strip() for part in c.split(";"))
+                   for c in signed_in.headers.getlist("Set-Cookie")}
+        assert {"Secure", "HttpOnly"} <= cookies["remember_token"]
+        assert {"Secure", "HttpOnly"} <= cookies["__Host-session"]
+    finally:
+        with production.app_context():
+            db.session.remove()
+            db.engine.dispose()

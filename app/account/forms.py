@@ -4,7 +4,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from app.forms_common import email_field, new_password_field
+from app.forms_common import email_field, new_password_field, single_line
 
 
 class ChangePasswordForm(FlaskForm):
@@ -19,7 +19,7 @@ class ChangePasswordForm(FlaskForm):
 class InviteForm(FlaskForm):
     """A colleague's name and email."""
 
-    name = StringField("Full name", widget=GovTextInput(), validators=[
+    name = StringField("Full name", widget=GovTextInput(), filters=[single_line], validators=[
         InputRequired("Enter your colleague's full name"), Length(max=120, message="Name must be 120 characters or fewer")])
     email = email_field()
     submit = SubmitField("Send invitation", widget=GovSubmitInput())

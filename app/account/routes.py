@@ -1,9 +1,11 @@
 """Account pages: thin views over the accounts service."""
-from flask import abort, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user
 
 from app.account import bp
 from app.account.forms import ChangePasswordForm, InviteForm
+from app.extensions import limiter
 from app.forms_common import ConfirmForm, apply_service_error
 from app.queries.organisations import team_members
 from app.services import accounts
@@ -23,10 +25,22 @@ def waiting():
     """What a user sees until their email is confirmed and their organisation approved."""
     if current_user.can_use_service:
         return redirect(url_for(".index"))
-    return render_template("account/waiting.html", form=ConfirmForm())
+    return render_template("account/waiting.html", form=ConfirmForm(),
+                           verify_hours=current_app.config["VERIFY_TOKEN_HOURS"])
+
+
+def _resend_limit() -> str:
+    """The rate limit on resending the verification link, from configuration."""
+    return current_app.config["RESEND_VERIFICATION_RATE_LIMIT"]
+
+
+def _per_user() -> str:
+    """Rate-limit by account (the limiter runs before the sign-in check, so fall back to the client's address)."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
 
 
 @bp.post("/resend-verification")
+@limiter.limit(_resend_limit, key_func=_per_user)
 def resend_verification():
     """Send the email verification link again."""
     form = ConfirmForm()

@@ -6,7 +6,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, PasswordField, RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from app.forms_common import email_field, new_password_field, select_choices
+from app.forms_common import email_field, new_password_field, select_choices, single_line
 
 
 class SignInForm(FlaskForm):
@@ -25,7 +25,7 @@ class RegisterForm(FlaskForm):
         ("vcse", "A charity, community group or social enterprise (VCSE)"),
         ("supplier", "A supplier with a council contract"),
     ]), validators=[InputRequired("Select what kind of organisation it is")])
-    organisation_name = StringField("Organisation name", widget=GovTextInput(), validators=[
+    organisation_name = StringField("Organisation name", widget=GovTextInput(), filters=[single_line], validators=[
         InputRequired("Enter your organisation's name"),
         Length(max=200, message="Organisation name must be 200 characters or fewer")])
     registered_number = StringField(
@@ -35,7 +35,7 @@ class RegisterForm(FlaskForm):
     areas = SelectMultipleField("Which areas does it serve?", widget=GovCheckboxesInput(), coerce=int,
                                 description="Select all that apply.",
                                 validators=[InputRequired("Select at least one area your organisation serves")])
-    name = StringField("Your full name", widget=GovTextInput(), validators=[
+    name = StringField("Your full name", widget=GovTextInput(), filters=[single_line], validators=[
         InputRequired("Enter your full name"), Length(max=120, message="Your name must be 120 characters or fewer")])
     email = email_field("Your email address")
     password = new_password_field()

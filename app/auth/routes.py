@@ -1,4 +1,6 @@
 """Authentication pages: thin views over the accounts service."""
+import hashlib
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -21,6 +23,17 @@ def _login_limit() -> str:
 def _register_limit() -> str:
     """The registration rate limit from configuration."""
     return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _reset_email_limit() -> str:
+    """The rate limit on reset emails to any one address, from configuration."""
+    return current_app.config["RESET_EMAIL_RATE_LIMIT"]
+
+
+def _reset_email_key() -> str:
+    """The address a reset is asked for, normalised and hashed (the limiter's store never holds it)."""
+    email = accounts.normalise_email(request.form.get("email", ""))
+    return "reset-email:" + hashlib.sha256(email.encode()).hexdigest()
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -78,6 +91,9 @@ def verify_email(token: str):
     """Follow the link in a verification email."""
     try:
         accounts.verify_email(token)
+    except accounts.AlreadyConfirmed as notice:
+        flash(notice.message, "success")
+        return redirect(url_for("account.index" if current_user.is_authenticated else "auth.sign_in"), 303)
     except DomainError as error:
         return render_template("auth/link_problem.html", message=error.message), 410
     flash("Thank you. Your email address is confirmed.", "success")
@@ -86,6 +102,7 @@ def verify_email(token: str):
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_reset_email_limit, key_func=_reset_email_key, methods=["POST"])
 def forgotten_password():
     """Ask for a password reset link."""
     form = ForgottenPasswordForm()

@@ -6,13 +6,13 @@ from app.models.ledger import LedgerEntry, LedgerIsAppendOnly
 from app.models.pledge import HOLDS_DELIVERED, HOLDS_PLEDGED, Pledge, PledgeStatus
 from app.models.need import EDITABLE_STATUSES, PUBLIC_STATUSES, Need, NeedStatus, need_themes
 from app.models.organisation import Organisation, OrganisationKind, OrganisationStatus, organisation_areas
-from app.models.reference import Area, Measure, MeasureCategory, NeedCategory, ProxyValue, Theme
+from app.models.reference import Area, Measure, MeasureCategory, NeedCategory, ProxyValue, ProxyValueIsFixed, Theme
 from app.models.user import Role, TokenPurpose, User, UserRole, UserToken
 
 __all__ = [
     "Commitment", "Contract", "ContractStatus", "HOLDS_DELIVERED", "HOLDS_PLEDGED", "LedgerEntry", "LedgerIsAppendOnly",
     "Pledge", "PledgeStatus", "TargetKind", "commitment_areas", "commitment_themes",
     "Area", "AuditEvent", "EDITABLE_STATUSES", "Need", "NeedStatus", "PUBLIC_STATUSES", "need_themes", "Measure", "MeasureCategory", "NeedCategory", "Organisation", "OrganisationKind",
-    "OrganisationStatus", "OutboxMessage", "OutboxStatus", "ProxyValue", "Role", "Theme", "TokenPurpose",
+    "OrganisationStatus", "OutboxMessage", "OutboxStatus", "ProxyValue", "ProxyValueIsFixed", "Role", "Theme", "TokenPurpose",
     "User", "UserRole", "UserToken", "organisation_areas", "utcnow",
 ]

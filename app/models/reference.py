@@ -1,7 +1,7 @@
 """The council's reference lists: areas, priority themes, measures and proxy values."""
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -99,3 +99,13 @@ class ProxyValue(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     measure: Mapped[Measure] = relationship(back_populates="proxy_values")
+
+
+class ProxyValueIsFixed(Exception):
+    """A saved proxy value never changes; a new value is a new row from a later date."""
+
+
+@event.listens_for(ProxyValue, "before_update")
+def _refuse_update(mapper, connection, target):
+    """Refuse any change to a saved proxy value."""
+    raise ProxyValueIsFixed("Proxy values cannot be changed. Add a new value from a later date instead.")

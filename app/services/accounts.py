@@ -1,6 +1,10 @@
 """Registration, sign-in, email verification, passwords and team membership."""
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.email import absolute_url, queue_email
 from app.extensions import db
@@ -11,11 +15,12 @@ from app.models.user import new_session_token
 from app.services.audit import record_audit
 from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from app.services.passwords import (
-    check_password, find_token, hash_password, issue_token, password_problem, revoke_tokens,
+    check_password, find_token, hash_password, issue_token, password_problem, revoke_tokens, token_owner,
 )
 
 # Verifying a dummy hash for unknown emails keeps sign-in timing the same either way.
 _DUMMY_HASH: dict[str, str] = {}
+EMAIL_TAKEN = "An account already uses this email address. Sign in, or reset your password"
 
 
 def normalise_email(email: str) -> str:
@@ -31,7 +36,21 @@ def user_by_email(email: str) -> User | None:
 def _require_new_email(email: str) -> None:
     """Refuse an email that already has an account."""
     if user_by_email(email) is not None:
-        raise ValidationFailed("An account already uses this email address. Sign in, or reset your password", "email")
+        raise ValidationFailed(EMAIL_TAKEN, "email")
+
+
+@contextmanager
+def saving_new_email(message: str = EMAIL_TAKEN) -> Iterator[None]:
+    """Flush and commit inside this; if someone else saved the same email meanwhile, say so next to the field."""
+    # Two sign-ups of one address at the same moment both pass the check before; the users.email unique
+    # constraint then decides, at the flush (PostgreSQL waits there for the other to commit) or the commit.
+    try:
+        yield
+    except IntegrityError as error:
+        db.session.rollback()
+        if "email" not in str(error.orig).lower():
+            raise
+        raise ValidationFailed(message, "email") from None
 
 
 def _require_strong(password: str, email: str) -> None:
@@ -60,11 +79,12 @@ def register_organisation(
     )
     user = User(organisation=organisation, name=name.strip(), email=email, password_hash=hash_password(password),
                 is_org_admin=True)
-    db.session.add_all([organisation, user])
-    db.session.flush()
-    record_audit(user, "organisation.registered", organisation)
-    _queue_verification(user)
-    db.session.commit()
+    with saving_new_email():
+        db.session.add_all([organisation, user])
+        db.session.flush()
+        record_audit(user, "organisation.registered", organisation)
+        _queue_verification(user)
+        db.session.commit()
     return user
 
 
@@ -83,10 +103,17 @@ def resend_verification(user: User) -> None:
     db.session.commit()
 
 
+class AlreadyConfirmed(DomainError):
+    """The link's email address is already confirmed (a mail scanner may have opened it first): nothing to do."""
+
+
 def verify_email(token: str) -> User:
-    """Mark the token's user verified; a used, expired or unknown token is refused."""
+    """Mark the token's user verified; a used, expired or unknown token is refused, kindly if already confirmed."""
     row = find_token(token, TokenPurpose.VERIFY_EMAIL, lock=True)
     if row is None:
+        owner = token_owner(token, TokenPurpose.VERIFY_EMAIL)
+        if owner is not None and owner.is_email_verified and not owner.is_removed:
+            raise AlreadyConfirmed("Your email address is already confirmed.")
         raise DomainError("This link has expired or has already been used. Sign in to get a new one.")
     row.used_at = utcnow()
     row.user.email_verified_at = row.user.email_verified_at or utcnow()
@@ -145,6 +172,8 @@ def reset_password(token: str, password: str) -> User:
     user.email_verified_at = user.email_verified_at or utcnow()
     user.session_token = new_session_token()
     record_audit(user, "user.password_reset", user)
+    # The same warning as a change: if someone else reset it (a hijacked mailbox), the owner hears of it.
+    queue_email(user, "password_changed", "Your password was changed")
     db.session.commit()
     return user
 
@@ -170,14 +199,15 @@ def invite_colleague(inviter: User, *, name: str, email: str, roles: set[Role] |
     invitee = User(organisation_id=inviter.organisation_id, name=name.strip(), email=email, invited_by_id=inviter.id)
     if roles and inviter.organisation.kind is OrganisationKind.BUYER:
         invitee.role_rows = [UserRole(role=role) for role in roles]
-    db.session.add(invitee)
-    db.session.flush()
     hours = current_app.config["INVITE_TOKEN_HOURS"]
-    token = issue_token(invitee, TokenPurpose.INVITE, hours)
-    queue_email(invitee, "invite", f"{inviter.name} invited you to join {inviter.organisation.name}",
-                inviter=inviter, link=absolute_url("auth.accept_invite", token=token), hours=hours)
-    record_audit(inviter, "user.invited", invitee)
-    db.session.commit()
+    with saving_new_email():
+        db.session.add(invitee)
+        db.session.flush()
+        token = issue_token(invitee, TokenPurpose.INVITE, hours)
+        queue_email(invitee, "invite", f"{inviter.name} invited you to join {inviter.organisation.name}",
+                    inviter=inviter, link=absolute_url("auth.accept_invite", token=token), hours=hours)
+        record_audit(inviter, "user.invited", invitee)
+        db.session.commit()
     return invitee
 
 

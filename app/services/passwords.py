@@ -80,6 +80,13 @@ def issue_token(user: User, purpose: TokenPurpose, hours: int) -> str:
     return token
 
 
+def token_owner(token: str, purpose: TokenPurpose) -> User | None:
+    """The user a token was issued to, even if it is used or expired (to explain a dead link kindly)."""
+    query = select(UserToken).where(UserToken.token_hash == _digest(token or ""), UserToken.purpose == purpose)
+    row = db.session.scalars(query).first()
+    return row.user if row is not None else None
+
+
 def find_token(token: str, purpose: TokenPurpose, *, lock: bool = False) -> UserToken | None:
     """The live token row for a clear token, or None if unknown, used or expired."""
     query = select(UserToken).where(UserToken.token_hash == _digest(token or ""), UserToken.purpose == purpose)

@@ -13,7 +13,7 @@ from app.models import (
     Area, Measure, MeasureCategory, NeedCategory, OrganisationKind, ProxyValue, Role, Theme, TokenPurpose, User,
     UserRole,
 )
-from app.services.accounts import normalise_email, user_by_email
+from app.services.accounts import normalise_email, saving_new_email, user_by_email
 from app.services.audit import record_audit
 from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from app.services.passwords import issue_token
@@ -337,12 +337,14 @@ def invite_council_user(admin: User, name: str, email: str, roles) -> User:
     wanted = sorted({Role(r) for r in roles}, key=list(Role).index)
     invitee = User(organisation_id=admin.organisation_id, name=name, email=email, invited_by_id=admin.id,
                    role_rows=[UserRole(role=r) for r in wanted])
-    db.session.add(invitee)
-    db.session.flush()
     hours = current_app.config["INVITE_TOKEN_HOURS"]
-    token = issue_token(invitee, TokenPurpose.INVITE, hours)
-    queue_email(invitee, "invite", f"{admin.name} invited you to join {admin.organisation.name}",
-                inviter=admin, link=absolute_url("auth.accept_invite", token=token), hours=hours)
-    record_audit(admin, "user.invited", invitee, roles=[r.value for r in wanted])
-    _commit_unique("An account already uses this email address", "email")
+    # The unique constraint fires at the flush, so the guard must cover it as well as the commit.
+    with saving_new_email("An account already uses this email address"):
+        db.session.add(invitee)
+        db.session.flush()
+        token = issue_token(invitee, TokenPurpose.INVITE, hours)
+        queue_email(invitee, "invite", f"{admin.name} invited you to join {admin.organisation.name}",
+                    inviter=admin, link=absolute_url("auth.accept_invite", token=token), hours=hours)
+        record_audit(admin, "user.invited", invitee, roles=[r.value for r in wanted])
+        db.session.commit()
     return invitee
