@@ -61,6 +61,9 @@ We are a small group and rely on support like this. With it we can:
 
 Read more about us at https://example.org or email us."""
 
+# Statuses in which a need has ended, so it has an ended_at, as the services set it.
+ENDED = {"closed", "expired", "withdrawn", "rejected"}
+
 
 def load_demo_needs() -> int:
     """Create the demo needs that are missing; return how many were added."""
@@ -79,6 +82,7 @@ def load_demo_needs() -> int:
         source = DESCRIPTION.format(summary=summary, area=area.name)
         html = render_rich_text(source)
         created = utcnow() - timedelta(days=40 - i)
+        ended = created + (utcnow() - created) / 2 if status in ENDED else None   # some time between then and now
         need = Need(
             organisation=organisation, created_by_id=author.id, title=title, summary=summary,
             description_source=source, description_html=html,
@@ -87,7 +91,7 @@ def load_demo_needs() -> int:
             contact=f"Email {author.email} or call 01632 960{100 + i:03d}", status=NeedStatus(status),
             themes=[themes[theme]], created_at=created,
             submitted_at=created if status != "draft" else None,
-            opened_at=created if status in ("open", "closed", "expired") else None,
+            opened_at=created if status in ("open", "closed", "expired") else None, ended_at=ended,
             moderation_note={"changes_requested": "Please say how many hours you expect this to take.",
                              "rejected": "Paying household bills is not something suppliers can pledge."}.get(status, ""),
         )

@@ -1,4 +1,5 @@
 """Form fields with GOV.UK-style messages for exact quantities and dates."""
+import re
 from decimal import Decimal, InvalidOperation
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
@@ -8,6 +9,12 @@ from wtforms import DateField, Field
 def without_nul(value):
     """Drop NUL characters: never meant in typed text, and PostgreSQL cannot store them (a pasted one was a 500)."""
     return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+# A number as people type it: ASCII digits, commas only between groups of three (1,500 or 12,000,000), an optional
+# decimal point. Not "1,5" (a European decimal), "1e3", "1_000", "NaN" or digits from other scripts, which Decimal
+# would otherwise read.
+_NUMBER = re.compile(r"[+-]?(?=[0-9,.]*[0-9])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]*)?")
 
 
 class QuantityField(Field):
@@ -28,11 +35,13 @@ class QuantityField(Field):
     def process_formdata(self, valuelist):
         """Parse the typed text exactly, with a message a person understands."""
         self.data = None
-        text = (valuelist[0] if valuelist else "").strip().replace(",", "")
+        text = (valuelist[0] if valuelist else "").strip()
         if not text:
             return
+        if not _NUMBER.fullmatch(text):
+            raise ValueError(f"{self.noun} must be a number, like 10 or 2.5")
         try:
-            value = Decimal(text)
+            value = Decimal(text.replace(",", ""))
         except InvalidOperation:
             raise ValueError(f"{self.noun} must be a number, like 10 or 2.5") from None
         if not value.is_finite():

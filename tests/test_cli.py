@@ -2,9 +2,13 @@
 import pytest
 from sqlalchemy import func, select
 
+from app import create_app
 from app.demo import DEMO_PASSWORD, DEMO_SIGN_INS
-from app.extensions import db
-from app.models import Organisation, OrganisationKind, OutboxMessage, OutboxStatus, Role, User
+from app.extensions import db, mail
+from app.models import (
+    Need, NeedCategory, NeedStatus, Organisation, OrganisationKind, OutboxMessage, OutboxStatus, Role, User, utcnow,
+)
+from config import ProductionConfig
 from tests.conftest import post_form
 
 ADMIN_PASSWORD = "a long admin passphrase"
@@ -55,8 +59,74 @@ def test_demo_load_is_idempotent_and_its_sign_ins_work(app, runner, ctx):
             assert (user.organisation.kind, user.roles) == (kind, roles)
 
 
-@pytest.mark.parametrize("app_overrides", [{"SESSION_COOKIE_SECURE": True}])
-def test_demo_load_refuses_under_production_like_configuration(runner, ctx):
+DEMO_ENDED = {NeedStatus.CLOSED, NeedStatus.EXPIRED, NeedStatus.WITHDRAWN, NeedStatus.REJECTED}
+# The demo's pledge loop may also fulfil a need, through the services, which say when.
+ENDED = DEMO_ENDED | {NeedStatus.FULFILLED, NeedStatus.HIDDEN}
+
+
+def demo_needs(ctx) -> list[tuple]:
+    """(id, status, category, area, created_at, opened_at, ended_at) of every need."""
+    with ctx():
+        return [tuple(row) for row in db.session.execute(
+            select(Need.id, Need.status, Need.category, Need.area_id, Need.created_at, Need.opened_at, Need.ended_at)
+            .order_by(Need.id))]
+
+
+def test_demo_needs_are_about_forty_across_every_category_several_areas_and_statuses(runner, ctx):
+    assert invoke(ctx, runner, "demo", "load").exit_code == 0
+
+    rows = demo_needs(ctx)
+    assert 35 <= len(rows) <= 45
+    statuses = {row[1] for row in rows}
+    assert statuses >= {NeedStatus.DRAFT, NeedStatus.PENDING_REVIEW, NeedStatus.CHANGES_REQUESTED, NeedStatus.OPEN,
+                        NeedStatus.REJECTED, NeedStatus.CLOSED, NeedStatus.EXPIRED, NeedStatus.WITHDRAWN}
+    open_needs = [row for row in rows if row[1] is NeedStatus.OPEN]
+    assert len(open_needs) > 25                                    # more than one page of /needs
+    assert {row[2] for row in open_needs} == set(NeedCategory)     # every kind of help is open somewhere
+    assert len({row[3] for row in rows}) >= 3
+    assert len({row[3] for row in open_needs}) >= 3
+
+
+def test_demo_needs_that_have_ended_say_when_and_a_second_load_changes_none_of_them(runner, ctx):
+    assert invoke(ctx, runner, "demo", "load").exit_code == 0
+    first = demo_needs(ctx)
+    now = utcnow()
+
+    for _id, status, _category, _area, created_at, opened_at, ended_at in first:
+        if status in ENDED:
+            assert ended_at is not None, status
+            assert (opened_at or created_at) <= ended_at <= now, status
+        else:
+            assert ended_at is None, status
+    assert {row[1] for row in first} >= DEMO_ENDED
+
+    assert invoke(ctx, runner, "demo", "load").exit_code == 0
+    assert demo_needs(ctx) == first
+
+
+def test_demo_load_refuses_under_the_production_configuration(app, database_url, ctx, monkeypatch):
+    """Decided by the configuration's name: production, even with debug on, never gets demo data."""
+    for name, value in {"SECRET_KEY": "a-real-secret", "DATABASE_URL": database_url,
+                        "BASE_URL": "https://socialvalue.example.gov.uk"}.items():
+        monkeypatch.setenv(name, value)
+    for attribute in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI"):  # check() sets these; restore them afterwards
+        monkeypatch.setattr(ProductionConfig, attribute, getattr(ProductionConfig, attribute))
+    production = create_app("production", {"RATELIMIT_STORAGE_URI": "memory://", "DEBUG": True})
+    assert production.config["ENV_NAME"] == "production"
+    try:
+        with production.app_context():
+            result = production.test_cli_runner().invoke(args=["demo", "load"])
+    finally:
+        with production.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    assert result.exit_code != 0
+    assert "Refusing to load demo data" in result.output
+    assert row_counts(ctx)["users"] == 0
+
+
+@pytest.mark.parametrize("app_overrides", [{"SESSION_COOKIE_SECURE": True, "ENV_NAME": "staging"}])
+def test_demo_load_refuses_a_configuration_that_is_not_named_development_or_testing(runner, ctx):
     result = invoke(ctx, runner, "demo", "load")
     assert result.exit_code != 0
     assert "Refusing to load demo data" in result.output
@@ -124,9 +194,11 @@ def test_outbox_send_prints_counts(runner, make, ctx, monkeypatch):
         real(message)
     monkeypatch.setattr(email_module, "deliver", fail_for_p0)
 
-    result = invoke(ctx, runner, "outbox", "send")
+    with mail.record_messages() as sent:
+        result = invoke(ctx, runner, "outbox", "send")
     assert result.exit_code == 0, result.output
     assert "Sent 2, failed 1." in result.output
+    assert sorted(m.recipients[0] for m in sent) == ["p1@example.org", "p2@example.org"]
     with ctx():
         statuses = dict(db.session.execute(select(OutboxMessage.to_email, OutboxMessage.status)).all())
     assert statuses == {"p0@example.org": OutboxStatus.PENDING, "p1@example.org": OutboxStatus.SENT,

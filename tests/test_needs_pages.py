@@ -1,4 +1,5 @@
 """The need pages: the form and its errors, every move through the pages, ownership and who sees what."""
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -10,7 +11,10 @@ from sqlalchemy import event, select
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.models import AuditEvent, Need, OutboxMessage, User
+from app.formatting import one_line
+from app.models import AuditEvent, Need, NeedStatus, OutboxMessage, User, utcnow
+from tests import factories_contracts as fc
+from tests import factories_ledger as fl
 from tests.conftest import csrf_token
 
 class _CompiledTemplates(BytecodeCache):
@@ -128,8 +132,9 @@ class FormState(HTMLParser):
 def assert_keeps_what_was_typed(html: str, values: dict) -> None:
     """Every value the person typed is back in the re-rendered form."""
     form = FormState(html)
-    assert form.inputs["title"] == values["title"]
-    assert form.inputs["summary"] == values["summary"]
+    # One-line fields come back on one line, without surrounding spaces (see app/forms_common.single_line).
+    assert form.inputs["title"] == one_line(values["title"])
+    assert form.inputs["summary"] == one_line(values["summary"])
     assert form.inputs["quantity"] == values["quantity"]
     # A browser drops one leading newline inside <textarea>, so the text round-trips exactly.
     assert form.textareas["description"].removeprefix("\n") == values["description"]
@@ -183,6 +188,13 @@ FORM_ERRORS = [
     ("negative quantity", {"quantity": "-1"}, "quantity", "Quantity must be more than 0"),
     ("words for quantity", {"quantity": "abc"}, "quantity", "Quantity must be a number"),
     ("three decimal places", {"quantity": "1.234"}, "quantity", "no more than 2 decimal places"),
+    ("comma as a decimal point", {"quantity": "1,5"}, "quantity", "Quantity must be a number, like 10 or 2.5"),
+    ("comma not between thousands", {"quantity": "10,00"}, "quantity", "Quantity must be a number, like 10 or 2.5"),
+    ("an exponent", {"quantity": "1e3"}, "quantity", "Quantity must be a number, like 10 or 2.5"),
+    ("underscores", {"quantity": "1_000"}, "quantity", "Quantity must be a number, like 10 or 2.5"),
+    ("Arabic-Indic digits", {"quantity": "\u0661\u0662"}, "quantity", "Quantity must be a number, like 10 or 2.5"),
+    ("full-width digits", {"quantity": "\uff11\uff12"}, "quantity", "Quantity must be a number, like 10 or 2.5"),
+    ("not a number", {"quantity": "NaN"}, "quantity", "Quantity must be a number, like 10 or 2.5"),
     ("date in the past", {"needed_by": [str(PAST.day), str(PAST.month), str(PAST.year)]}, "needed_by",
      "must be in the future"),
     ("not a real date", {"needed_by": ["31", "2", "2027"]}, "needed_by", "must be a real date"),
@@ -276,6 +288,91 @@ def test_edit_with_an_error_re_renders_and_keeps_the_saved_need(client, login, w
     assert response.status_code == 422
     assert_keeps_what_was_typed(response.get_data(as_text=True), values)
     assert make.get(Need, need_id).title == "Old title"
+
+
+def test_every_field_error_shows_at_once_including_the_measure_and_the_date(client, login, world, ctx):
+    login(world.member)
+    values = fields(world, title="", summary="x" * 301, quantity="1,5", measure_id=str(world.space_measure),
+                    needed_by=[str(PAST.day), str(PAST.month), str(PAST.year)], theme_ids=[], contact="")
+
+    response = post_need(client, "/vcse/needs/new", values)
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    for field_id, message in [
+        ("title", "Enter a title"), ("summary", "Summary must be 300 characters or fewer"),
+        ("measure_id", "Select a measure that counts volunteers"),
+        ("quantity", "Quantity must be a number, like 10 or 2.5"), ("theme_ids", "Select at least one priority theme"),
+        ("needed_by", "The date it is needed by must be in the future"),
+        ("contact", "Enter how a supplier should get in touch"),
+    ]:
+        assert_field_error(html, field_id, message)
+    assert_keeps_what_was_typed(html, values)
+    assert need_count(ctx) == 0
+
+
+def test_a_needed_by_date_of_today_is_not_in_the_future(client, login, world, ctx):
+    login(world.member)
+    today = date.today()
+
+    response = post_need(client, "/vcse/needs/new",
+                         fields(world, needed_by=[str(today.day), str(today.month), str(today.year)]))
+
+    assert response.status_code == 422
+    assert_field_error(response.get_data(as_text=True), "needed_by", "The date it is needed by must be in the future")
+    assert need_count(ctx) == 0
+
+
+@pytest.mark.parametrize(("field_id", "value", "message"), [
+    ("area_id", "999999", "Select an area from the list"),
+    ("area_id", "north", "Select an area from the list"),
+    ("measure_id", "999999", "Select a measure from the list"),
+    ("measure_id", "abc", "Select a measure from the list"),
+    ("theme_ids", ["999999"], "Select priority themes from the list"),
+    ("theme_ids", ["abc"], "Select priority themes from the list"),
+    ("category", "bogus", "Select what kind of help you need from the list"),
+])
+def test_a_stale_or_tampered_choice_gets_a_plain_english_message(client, login, world, ctx, field_id, value, message):
+    login(world.member)
+
+    response = post_need(client, "/vcse/needs/new", fields(world, **{field_id: value}))
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert "Not a valid choice" not in html and "could not coerce" not in html and "not a valid choice" not in html
+    assert_field_error(html, field_id, message)
+    assert need_count(ctx) == 0
+
+
+def test_a_quantity_with_thousands_separators_is_read_exactly(client, login, world, make):
+    login(world.member)
+
+    response = post_need(client, "/vcse/needs/new", fields(world, quantity=" 1,250.5 "))
+
+    assert response.status_code == 303
+    saved = make.get(Need, int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert saved.quantity == Decimal("1250.50")
+
+
+def test_line_breaks_in_the_title_and_summary_are_joined_and_never_reach_an_email_subject(client, login, world, make,
+                                                                                        outbox):
+    login(world.member)
+
+    response = post_need(client, "/vcse/needs/new",
+                         fields(world, title="Van and\r\ndriver\nBcc: x@example.org", summary="Saturdays\r\n\r\nonly"),
+                         "submit_review")
+
+    assert response.status_code == 303
+    need_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    saved = make.get(Need, need_id)
+    assert (saved.title, saved.summary) == ("Van and driver Bcc: x@example.org", "Saturdays only")
+    login(world.moderator)
+    review = f"/moderation/needs/{need_id}"
+    assert post_button(client, f"{review}/approve", review).status_code == 303
+    subjects = [subject for _, subject, _ in outbox()]
+    assert subjects and all("\r" not in subject and "\n" not in subject for subject in subjects)
+    assert "Your need is published: Van and driver Bcc: x@example.org" in subjects
 
 
 # -- moves through the VCSE pages ----------------------------------------------------------------------------
@@ -503,15 +600,199 @@ def test_published_needs_are_public(client, world, make):
     assert client.get("/needs/999999").status_code == 404
 
 
-def test_contact_details_are_only_for_signed_in_approved_users_on_an_open_need(app, client, login, world, make):
+def test_contact_details_are_only_for_approved_suppliers_moderators_and_the_needs_own_organisation(
+        app, client, login, world, make):
     open_need = need_in(world, make, "open")
     closed_need = need_in(world, make, "closed")
     contact = "Call 01234 567890"   # what the factory saves
 
     anonymous = app.test_client().get(f"/needs/{open_need}").get_data(as_text=True)
     assert contact not in anonymous and "Sign in" in anonymous
-    login(make.user(make.organisation(kind="supplier", status="pending")))
-    assert contact not in client.get(f"/needs/{open_need}").get_data(as_text=True)
-    login(world.supplier)
-    assert contact in client.get(f"/needs/{open_need}").get_data(as_text=True)
-    assert contact not in client.get(f"/needs/{closed_need}").get_data(as_text=True)
+    for viewer in (make.user(make.organisation(kind="supplier", status="pending")), world.outsider,
+                   make.council_user("contract_manager"), make.council_user("admin")):
+        login(viewer)
+        assert contact not in client.get(f"/needs/{open_need}").get_data(as_text=True), viewer
+    for viewer in (world.supplier, world.moderator, world.member):
+        login(viewer)
+        assert contact in client.get(f"/needs/{open_need}").get_data(as_text=True), viewer
+        assert contact not in client.get(f"/needs/{closed_need}").get_data(as_text=True), viewer
+
+
+# -- moderators reach the review page from a need ------------------------------------------------------------
+
+@pytest.mark.parametrize("status", ["open", "pending_review", "closed"])
+def test_a_moderator_sees_a_link_from_the_public_need_page_to_its_review_page(app, client, login, world, make, status):
+    need_id = need_in(world, make, status)
+    link = f'<a class="govuk-link" href="/moderation/needs/{need_id}">Moderate this need</a>'
+
+    login(world.moderator)
+    assert link in client.get(f"/needs/{need_id}").get_data(as_text=True)
+    review = client.get(f"/moderation/needs/{need_id}").get_data(as_text=True)
+    assert ("Hide this need" in review) == (status == "open")
+    for viewer in (world.member, world.supplier, make.council_user("contract_manager")):
+        login(viewer)
+        response = client.get(f"/needs/{need_id}")
+        assert "Moderate this need" not in response.get_data(as_text=True), viewer
+    if status == "open":
+        assert "Moderate this need" not in app.test_client().get(f"/needs/{need_id}").get_data(as_text=True)
+
+
+def test_a_moderator_cannot_approve_a_need_whose_needed_by_date_is_not_in_the_future(client, login, world, make, ctx):
+    yesterday = date.today() - timedelta(days=1)
+    for needed_by in (yesterday, date.today()):
+        need_id = need_in(world, make, "pending_review", needed_by=needed_by)
+        login(world.moderator)
+        review = f"/moderation/needs/{need_id}"
+
+        response = post_button(client, f"{review}/approve", review, **{"approve-note": "Looks fine"})
+
+        assert response.status_code == 303 and response.headers["Location"].endswith(review)
+        page = client.get(review).get_data(as_text=True)
+        assert (f"This need cannot be published: it is needed by {needed_by.day} {needed_by:%B %Y}, which is not in "
+                "the future. Request changes to ask the organisation for a later date.") in page
+        assert make.get(Need, need_id).status.value == "pending_review"
+    assert emails(ctx) == []
+    with ctx():
+        assert db.session.scalars(select(AuditEvent.id)).all() == []
+
+
+# -- "Still needed" --------------------------------------------------------------------------------------------
+
+def still_needed(html: str) -> str:
+    """The value in a need page's "Still needed" row."""
+    match = re.search(r'Still needed</dt><dd class="govuk-summary-list__value">([^<]*)</dd>', html)
+    assert match, "no Still needed row"
+    return match.group(1)
+
+
+@pytest.fixture
+def pledged(app, world, make):
+    """A contract of the world's supplier with a commitment in the need's measure: pledges to any need, by status.
+
+    A confirmed pledge is walked through the real services, so it has its ledger entry; the others are written
+    directly in their status."""
+    fl.ensure_pledge_links(app)
+    buyer = make.organisation(kind="buyer")
+    manager = make.council_user("contract_manager", organisation_id=buyer)
+    supplier_org = make.get(User, world.supplier).organisation_id
+    contract = fc.contract(app, supplier_org, buyer, manager)
+    commitment = fc.commitment(app, contract, world.measure, "1000")
+
+    def pledge(need_id: int, status: str, quantity: str, *, delivered: str | None = None) -> None:
+        if status == "confirmed":
+            fl.confirmed_entry(app, need_id, commitment, world.supplier, world.member, quantity)
+        else:
+            fc.pledge(app, need_id, commitment, status=status, quantity=quantity, delivered_quantity=delivered)
+    return pledge
+
+
+def test_still_needed_is_what_offered_accepted_delivered_and_confirmed_pledges_do_not_hold_on_every_need_page(
+        app, client, login, world, make, pledged):
+    need_id = need_in(world, make, "open", quantity="50")
+    pledged(need_id, "confirmed", "8")                        # holds what was confirmed: 8
+    pledged(need_id, "offered", "5")                          # holds 5
+    pledged(need_id, "accepted", "7")                         # holds 7
+    pledged(need_id, "delivered", "6", delivered="4")         # holds what was delivered: 4
+    pledged(need_id, "disputed", "3")                         # holds what was delivered: 3
+    for status in ("declined", "withdrawn", "cancelled"):     # hold nothing
+        pledged(need_id, status, "20")
+
+    assert still_needed(app.test_client().get(f"/needs/{need_id}").get_data(as_text=True)) == "23 hours"
+    login(world.member)
+    assert still_needed(client.get(f"/vcse/needs/{need_id}").get_data(as_text=True)) == "23 hours"
+    login(world.moderator)
+    assert still_needed(client.get(f"/moderation/needs/{need_id}").get_data(as_text=True)) == "23 hours"
+
+
+def test_still_needed_is_never_below_zero(app, client, login, world, make, pledged):
+    need_id = need_in(world, make, "open", quantity="10")
+    pledged(need_id, "confirmed", "6")
+    pledged(need_id, "accepted", "8")                         # more than was wanted, between them
+
+    assert still_needed(app.test_client().get(f"/needs/{need_id}").get_data(as_text=True)) == "0 hours"
+    login(world.member)
+    assert still_needed(client.get(f"/vcse/needs/{need_id}").get_data(as_text=True)) == "0 hours"
+    login(world.moderator)
+    assert still_needed(client.get(f"/moderation/needs/{need_id}").get_data(as_text=True)) == "0 hours"
+
+
+# -- the moderators' queue and "Your needs" --------------------------------------------------------------------
+
+def table_rows(html: str) -> list[list[str]]:
+    """The text of each body row's cells in a page's table."""
+    body = html[html.index('<tbody class="govuk-table__body">'):html.index("</tbody>")]
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+def test_moderator_queue_lists_needs_waiting_for_review_oldest_submission_first_with_counts(
+        client, login, world, make, ctx):
+    now = utcnow()
+    submitted = {"Middle need": now - timedelta(days=2), "Newest need": now - timedelta(hours=1),
+                 "Oldest need": now - timedelta(days=5)}
+    for title, at in submitted.items():   # created newest-submitted first, so id order is not the answer
+        need_id = need_in(world, make, "pending_review", title=title)
+        with ctx():
+            db.session.get(Need, need_id).submitted_at = at
+            db.session.commit()
+    need_in(world, make, "changes_requested", title="Sent back need")
+    for n in range(2):
+        need_in(world, make, "open", title=f"Open need {n}")
+    need_in(world, make, "draft", title="Draft need")
+    login(world.moderator)
+
+    html = client.get("/moderation/needs").get_data(as_text=True)
+
+    assert "3 waiting, oldest first. 1 sent back for changes. 2 open." in html
+    assert [row[0] for row in table_rows(html)] == ["Oldest need", "Middle need", "Newest need"]
+    first = table_rows(html)[0]
+    oldest = submitted["Oldest need"]
+    assert first[1:] == ["Northgate Food Bank", "Northgate", f"{oldest.day} {oldest:%B %Y}"]
+
+
+NEXT_STEPS = {
+    "draft": "Check it, then submit it for review.",
+    "pending_review": "A moderator will review it, usually within 2 working days.",
+    "changes_requested": "Make the changes the moderator asked for, then submit it again.",
+    "rejected": "It will not be published. Post a new need if your circumstances change.",
+    "open": "It is published. Suppliers can pledge to it. Close it when you have what you need.",
+    "hidden": "A moderator has taken it down. Contact the council if you think this is wrong.",
+    "fulfilled": "Confirmed deliveries have met it. Nothing more to do.",
+    "closed": "You closed it. Nothing more to do.",
+    "expired": "Its needed-by date passed. Post a new need if you still need help.",
+    "withdrawn": "You withdrew it. Nothing more to do.",
+}
+
+
+def test_your_needs_says_what_to_do_next_for_each_status(client, login, world, make):
+    for status in NEXT_STEPS:
+        need_in(world, make, status, title=f"The {status} need")
+    login(world.member)
+
+    rows = {row[0]: row for row in table_rows(client.get("/vcse/needs").get_data(as_text=True))}
+
+    assert len(rows) == len(NEXT_STEPS) == len(NeedStatus)
+    for status, step in NEXT_STEPS.items():
+        assert rows[f"The {status} need"][1] == NeedStatus(status).label, status
+        assert rows[f"The {status} need"][3] == step, status
+
+
+def test_your_needs_has_pages_of_25_newest_first(client, login, world, make, ctx):
+    for n in range(27):
+        need_id = need_in(world, make, "draft", title=f"Need {n:02}")
+        with ctx():
+            db.session.get(Need, need_id).created_at = utcnow() - timedelta(days=30 - n)
+            db.session.commit()
+    need_in(world, make, "draft", org=world.other_org, title="Their need")
+    login(world.member)
+
+    first = client.get("/vcse/needs").get_data(as_text=True)
+    second = client.get("/vcse/needs?page=2").get_data(as_text=True)
+
+    assert "27 needs" in first and "27 needs" in second
+    assert [row[0] for row in table_rows(first)] == [f"Need {n:02}" for n in range(26, 1, -1)]
+    assert [row[0] for row in table_rows(second)] == ["Need 01", "Need 00"]
+    assert 'href="/vcse/needs?page=2" rel="next"' in first
+    assert 'href="/vcse/needs?page=1" rel="prev"' in second
+    past_the_end = client.get("/vcse/needs?page=9").get_data(as_text=True)
+    assert "There are no needs on this page." in past_the_end and 'href="/vcse/needs"' in past_the_end

@@ -418,6 +418,12 @@ def rich_text_problems(markup: str) -> list[str]:
     return problems
 
 
+def markup_in_source(text: str) -> list[str]:
+    """Any tag, comment or declaration an HTML parser finds in text that must be plain Markdown: empty when none."""
+    parsed = _parse(text)
+    return [f"tag <{tag}>" for tag, _ in parsed.tags] + list(parsed.other)
+
+
 def _signature(attrs) -> str:
     """An element's attributes with URLs reduced to their scheme, so the same markup for two needs compares equal."""
     parts = []

@@ -111,13 +111,24 @@ class Need(db.Model):
 
     def can_view(self, user) -> bool:
         """Public needs are for everyone; others only for their organisation and moderators."""
-        from app.models.user import Role
-
         if self.status.is_public:
             return True
         if not user.is_authenticated or not user.can_use_service:
             return False
-        return self.is_owned_by(user) or (user.organisation.kind.value == "buyer" and user.has_role(Role.MODERATOR))
+        return self.is_owned_by(user) or self.can_moderate(user)
+
+    def can_moderate(self, user) -> bool:
+        """Whether the user is an approved council moderator, who may review, approve and hide needs."""
+        from app.models.user import Role
+
+        return (user.is_authenticated and user.can_use_service and user.organisation.kind.value == "buyer"
+                and user.has_role(Role.MODERATOR))
+
+    def can_see_contact(self, user) -> bool:
+        """The contact details: for approved suppliers, moderators and the need's own organisation."""
+        if not user.is_authenticated or not user.can_use_service:
+            return False
+        return user.organisation.kind.value == "supplier" or self.is_owned_by(user) or self.can_moderate(user)
 
     @property
     def is_editable(self) -> bool:

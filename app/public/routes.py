@@ -1,5 +1,5 @@
 """Public pages: home, accessibility statement, health check."""
-from flask import abort, current_app, jsonify, render_template, request
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -44,6 +44,9 @@ def needs():
     filters = NeedFilters.from_args(request.args)
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = open_needs(filters, page, current_app.config["PAGE_SIZE"])
+    if page > pagination.pages > 0:
+        # Past the end (an old link, or needs closed since): the last page, with the same filters.
+        return redirect(url_for(".needs", **filters.as_args(), page=pagination.pages), 302)
     return render_template("public/needs.html", pagination=pagination, filters=filters, sorts=SORTS,
                            choices=filter_choices())
 

@@ -12,6 +12,7 @@ from sqlalchemy.sql.selectable import Alias
 from app.extensions import db
 from app.models import Need, NeedCategory, NeedStatus, need_themes
 from app.models.need import OPEN_LITERAL
+from app.queries.pledges import need_remaining
 
 SORTS = {"newest": "Newest first", "needed_by": "Needed soonest"}
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -159,17 +160,16 @@ def need_with_details(need_id: int) -> Need | None:
 
 
 def remaining_quantity(need: Need) -> Decimal:
-    """What is still needed: the quantity wanted less what is pledged and delivered (pledges come later)."""
-    return need.quantity
+    """What is still needed: the quantity wanted less what offered, accepted, delivered and confirmed pledges hold."""
+    return need_remaining(need)
 
 
-def organisation_needs(organisation_id: int) -> list[Need]:
-    """Every need of one organisation, newest first, for its "Your needs" page."""
-    return list(db.session.scalars(
-        select(Need).where(Need.organisation_id == organisation_id)
-        .options(joinedload(Need.measure), joinedload(Need.area))
-        .order_by(Need.created_at.desc(), Need.id.desc())
-    ))
+def organisation_needs(organisation_id: int, page: int, per_page: int):
+    """A page of one organisation's needs, newest first, for its "Your needs" page."""
+    query = (select(Need).where(Need.organisation_id == organisation_id)
+             .options(joinedload(Need.measure), joinedload(Need.area))
+             .order_by(Need.created_at.desc(), Need.id.desc()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def review_queue(page: int, per_page: int):

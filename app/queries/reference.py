@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Area, Measure, NeedCategory, Theme
+from app.models import Area, Measure, MeasureCategory, NeedCategory, Theme
 
 
 def active_area_choices() -> list[tuple[int, str]]:
@@ -35,6 +35,15 @@ def active_measure_choices() -> list[tuple[int, str]]:
     measures = db.session.scalars(select(Measure).where(Measure.is_active).order_by(Measure.name))
     return [(m.id, f"{m.name} ({m.unit}) – for {', '.join(c.label.lower() for c in m.categories)}")
             for m in measures]
+
+
+def active_measure_categories() -> dict[int, frozenset[str]]:
+    """{measure id: the need category values it counts} for every active measure, in one query."""
+    pairs: dict[int, set[str]] = {}
+    for measure_id, category in db.session.execute(
+            select(MeasureCategory.measure_id, MeasureCategory.category).join(Measure).where(Measure.is_active)):
+        pairs.setdefault(measure_id, set()).add(category.value)
+    return {measure_id: frozenset(values) for measure_id, values in pairs.items()}
 
 
 def filter_choices() -> dict[str, list[tuple[int, str]]]:

@@ -1,25 +1,30 @@
 """The need form."""
+from datetime import date
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
 )
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.forms_common import optional_int, select_choices
+from app.forms_common import optional_int, select_choices, single_line
 from app.forms_fields import GovDateField, QuantityField, without_nul
 from app.models import NeedCategory
 
 
 class NeedForm(FlaskForm):
-    """Everything a need says; the service checks the rules that span fields."""
+    """Everything a need says; the service checks the same rules again before saving."""
+
+    # {measure id: the category values it counts} for today's active measures; the view sets it.
+    measure_categories: dict[int, frozenset[str]] = {}
 
     title = StringField("Title", widget=GovTextInput(), description="For example, a meeting room for our carers' group.",
-                        filters=[without_nul],
+                        filters=[without_nul, single_line],
                         validators=[DataRequired("Enter a title"),
                                     Length(max=120, message="Title must be 120 characters or fewer")])
     summary = StringField("Short summary", widget=GovTextInput(), description="One sentence shown in search results.",
-                          filters=[without_nul],
+                          filters=[without_nul, single_line],
                           validators=[DataRequired("Enter a short summary"),
                                       Length(max=300, message="Summary must be 300 characters or fewer")])
     description = TextAreaField(
@@ -32,16 +37,23 @@ class NeedForm(FlaskForm):
                     Length(max=10000, message="Description must be 10,000 characters or fewer")])
     category = RadioField("What kind of help do you need?", widget=GovRadioInput(),
                           choices=select_choices(NeedCategory.choices()),
+                          invalid_choice_message="Select what kind of help you need from the list",
                           validators=[InputRequired("Select what kind of help you need")])
     measure_id = SelectField("How should it be counted?", widget=GovSelect(), coerce=optional_int,
                              description="The measure decides the unit, such as hours or days.",
+                             invalid_value_message="Select a measure from the list",
+                             invalid_choice_message="Select a measure from the list",
                              validators=[InputRequired("Select how it should be counted")])
     quantity = QuantityField("How much do you need?", description="In the measure's unit, for example 40 for 40 hours.",
                              validators=[InputRequired("Enter how much you need")])
     area_id = SelectField("Area", widget=GovSelect(), coerce=optional_int,
+                          invalid_value_message="Select an area from the list",
+                          invalid_choice_message="Select an area from the list",
                           validators=[InputRequired("Select the area the need is in")])
     theme_ids = SelectMultipleField("Priority themes", widget=GovCheckboxesInput(), coerce=int,
                                     description="Select all that apply.",
+                                    invalid_value_message="Select priority themes from the list",
+                                    invalid_choice_message="Select priority themes from the list",
                                     validators=[InputRequired("Select at least one priority theme")])
     needed_by = GovDateField("Needed by", what="The date it is needed by",
                              description="For example, 27 3 2027",
@@ -53,3 +65,16 @@ class NeedForm(FlaskForm):
                                         Length(max=500, message="Contact details must be 500 characters or fewer")])
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     submit_review = SubmitField("Save and submit for review", widget=GovSubmitInput())
+
+    def validate_measure_id(self, field) -> None:
+        """The measure must count the kind of help chosen."""
+        categories = self.measure_categories.get(field.data)
+        if field.errors or self.category.errors or categories is None or self.category.data in categories:
+            return
+        if self.category.data in {c.value for c in NeedCategory}:
+            raise ValidationError(f"Select a measure that counts {NeedCategory(self.category.data).label.lower()}")
+
+    def validate_needed_by(self, field) -> None:
+        """The needed-by date must be after today."""
+        if field.data is not None and field.data <= date.today():
+            raise ValidationError("The date it is needed by must be in the future")

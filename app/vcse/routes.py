@@ -1,12 +1,14 @@
 """VCSE pages: "Your needs", and creating, editing, submitting, withdrawing and closing needs."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.forms_common import ConfirmForm, apply_service_error, select_choices
 from app.models import NeedCategory
 from app.queries.needs import need_with_details, organisation_needs, remaining_quantity
 from app.queries.pledges import need_pledges
-from app.queries.reference import active_area_choices, active_measure_choices, active_theme_choices
+from app.queries.reference import (
+    active_area_choices, active_measure_categories, active_measure_choices, active_theme_choices,
+)
 from app.services import needs
 from app.services.errors import DomainError
 from app.vcse import bp
@@ -19,6 +21,7 @@ def _need_form(**kwargs) -> NeedForm:
     form.measure_id.choices = select_choices([("", "Select a measure")] + active_measure_choices())
     form.area_id.choices = select_choices([("", "Select an area")] + active_area_choices())
     form.theme_ids.choices = select_choices(active_theme_choices())
+    form.measure_categories = active_measure_categories()
     return form
 
 
@@ -51,8 +54,9 @@ def _own_need_or_404(need_id: int):
 @bp.get("/needs")
 def needs_list():
     """Your organisation's needs, with what to do next for each."""
-    return render_template("vcse/needs.html", needs=organisation_needs(current_user.organisation_id),
-                           form=ConfirmForm())
+    page = max(request.args.get("page", 1, type=int), 1)
+    return render_template("vcse/needs.html", form=ConfirmForm(), pagination=organisation_needs(
+        current_user.organisation_id, page, current_app.config["PAGE_SIZE"]))
 
 
 def _save(form: NeedForm, need_id: int | None):

@@ -231,3 +231,33 @@ def test_need_moderation_pages_are_accessible(site, make, world):
     site.follow(page.get_by_role("button", name="Reject need"), status=422)
     assert page.locator(".govuk-error-summary").get_by_role("link").count() >= 1
     site.finish(at_least=4)
+
+
+@widths
+def test_a_moderator_hides_an_open_need_from_its_public_page(site, make, world):
+    title = "Volunteers to sort the winter coat appeal"
+    need_id = make.need(world.vcse, title=title, measure_id=world.measure.id, area_id=world.riverside,
+                        theme_ids=world.themes)
+    page = site.page
+
+    site.sign_in(world.moderator.email)
+    site.visit(f"/needs/{need_id}")
+    site.follow(page.get_by_role("link", name="Moderate this need"))
+    assert site.path() == f"/moderation/needs/{need_id}"
+    assert page.get_by_role("heading", level=1).inner_text() == title
+    assert page.get_by_role("heading", name="Hide this need").is_visible()
+    assert page.get_by_role("button", name="Approve and publish").count() == 0
+
+    # Hiding needs a reason: the error is in the summary and next to the box.
+    site.follow(page.get_by_role("button", name="Hide need"), status=422)
+    error = page.locator(".govuk-error-summary").get_by_role("link", name="Enter the reason for hiding the need")
+    assert error.get_attribute("href") == "#hide-reason"
+    page.get_by_label("Reason for hiding").fill("A duplicate of another need from the same group.")
+    site.follow(page.get_by_role("button", name="Hide need"))
+    assert page.get_by_text("The need is hidden. The organisation has been emailed the reason.").is_visible()
+    assert site.path() == "/moderation/needs"
+    site.sign_out()
+
+    # The public can no longer see it.
+    site.visit(f"/needs/{need_id}", status=404)
+    site.finish(at_least=8)
