@@ -44,7 +44,7 @@ DEMO_PLEDGES = [
     ("200 trees for our rewilding site", "Wyvern Highways Joint Venture", "TREES", "200", "accepted", 0, {}),
     ("Careers talks for care leavers", "Castlemere Civil Engineering Ltd", "CAREERS-HOUR", "12", "confirmed", 25, {}),
     ("Careers talks for care leavers", "Castlemere Civil Engineering Ltd", "CAREERS-HOUR", "10", "offered", 0, {}),
-    ("Work placements for young adults with learning disabilities", "Fresh Plate School Catering Ltd", "PLACE-DAY", "8", "confirmed", 40, {}),
+    ("Work placements for young adults with learning disabilities", "Fresh Plate School Catering Ltd", "PLACE-DAY", "8", "confirmed", 25, {}),
     ("Work placements for young adults with learning disabilities", "Fresh Plate School Catering Ltd", "PLACE-DAY", "4", "disputed", 5, {"reason": "Only two of the four days took place; the kitchen was closed for an inspection."}),
     ("Upholstery fabric and materials", "Castlemere Civil Engineering Ltd", "EQUIP-VALUE", "800", "offered", 0, {}),
     ("Legal advice sessions on immigration status", "Wyvern Highways Joint Venture", "ADV-EXPERT", "24", "declined", 0, {"reason": "We need a specialist immigration solicitor; a general commercial lawyer cannot help."}),
@@ -54,6 +54,9 @@ DEMO_PLEDGES = [
     ("Free collection of bulky items for reuse", "GreenCycle Waste Services Ltd", "REUSE-ITEM", "20", "cancelled", 0, {"reason": "Our second van is off the road until next month."}),
     ("Energy surveys of village halls", "Wyvern Highways Joint Venture", "ADV-EXPERT", "6", "reversed", 8, {"reason": "The surveys were paid for under a separate consultancy contract, so they are not social value."}),
 ]
+
+
+PLEDGED_DAYS_BEFORE = 7
 
 
 def _user_of(organisation_id: int) -> User:
@@ -96,6 +99,10 @@ def _walk(row, needs: dict, suppliers: dict, commitments: dict, moderator: User,
     pledge = pledges.make_pledge(supplier_user, need_id=need.id, commitment_id=commitments[(supplier_name, code)].id,
                                  quantity=qty, message="We would be glad to help with this.",
                                  proposed_on=date.today())
+    # History: the pledge was made a week before it was delivered (a delivery cannot predate its pledge).
+    pledge.created_at = utcnow() - timedelta(days=days_ago + PLEDGED_DAYS_BEFORE)
+    pledge.proposed_on = date.today() - timedelta(days=days_ago)
+    db.session.commit()
     if state == "offered":
         return
     if state == "withdrawn":

@@ -70,11 +70,12 @@ def account_links() -> list[dict]:
 
 
 def pounds(pence: int | None) -> str:
-    """Format pence as pounds, e.g. 123456 -> £1,234.56."""
+    """Format pence as pounds, e.g. 123456 -> £1,234.56, exactly (integer arithmetic, never a float)."""
     if pence is None:
         return "—"
     sign = "-" if pence < 0 else ""
-    return f"{sign}£{abs(pence) / 100:,.2f}"
+    whole, part = divmod(abs(int(pence)), 100)
+    return f"{sign}£{whole:,}.{part:02d}"
 
 
 def long_date(value: date | datetime | None) -> str:

@@ -4,11 +4,11 @@ Pledges are walked through the real services, so every ledger entry is one the p
 """
 import itertools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from app.extensions import db
-from app.models import Commitment, Contract, TargetKind, User
+from app.models import Commitment, Contract, Pledge, TargetKind, User
 from app.services import pledges
 
 TODAY = date.today()
@@ -74,9 +74,12 @@ def offered_pledge(app, need_id: int, commitment_id: int, supplier_user: int, qu
 
 def delivered_pledge(app, need_id: int, commitment_id: int, supplier_user: int, vcse_user: int,
                      quantity: str = "10", *, delivered_on: date | None = None) -> int:
-    """A pledge offered, accepted and marked delivered through the services."""
+    """A pledge offered, accepted and marked delivered through the services (made on the delivery day if past)."""
     pledge_id = offered_pledge(app, need_id, commitment_id, supplier_user, quantity)
     with app.app_context():
+        if delivered_on:  # a delivery in the past needs a pledge made no later
+            db.session.get(Pledge, pledge_id).created_at = datetime.combine(delivered_on, time())
+            db.session.commit()
         pledges.accept_pledge(pledge_id, _user(vcse_user))
         pledges.mark_delivered(pledge_id, _user(supplier_user), quantity=Decimal(quantity),
                                delivered_on=delivered_on or TODAY, note="Painted the community hall")

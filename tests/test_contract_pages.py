@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.models import Area, Commitment, Contract, ContractStatus, LedgerEntry, TargetKind, Theme, User
-from app.services import pledges
+from app.services import pledges, reference
 from app.services.pledges import PledgeError
 from app.template_helpers import pounds
 from tests import factories_ledger as fl
@@ -419,3 +419,48 @@ def test_contract_page_query_count_does_not_grow_with_commitments_or_entries(app
     login(world.manager)
     many = _count(client, count_queries, f"/contracts/{world.contract}")
     assert many == few
+
+
+# Displays: the policy warning, targets in pounds, and history that a new proxy value does not rewrite
+
+
+def test_a_target_below_the_policys_10_percent_is_flagged_and_one_at_10_percent_is_not(app, client, login, world):
+    low_percent = fl.contract(app, world.council, world.supplier, world.manager, target_percent="5")
+    low_pounds = fl.contract(app, world.council, world.supplier, world.manager, target_pence=9_999_999)
+    at_policy = fl.contract(app, world.council, world.supplier, world.manager, target_pence=10_000_000)
+    login(world.manager)
+    warning = "Below the 10% of contract value that Surrey's policy expects."
+    assert warning in _html(client.get(f"/contracts/{low_percent}"))
+    assert warning in _html(client.get(f"/contracts/{low_pounds}"))  # £99,999.99 of £1,000,000
+    assert warning not in _html(client.get(f"/contracts/{at_policy}"))  # exactly 10%
+    assert warning not in _html(client.get(f"/contracts/{world.contract}"))  # 10% as a percentage
+
+
+def test_percentage_of_a_target_set_in_pounds(app, client, login, world):
+    contract = fl.contract(app, world.council, world.supplier, world.manager, reference="WCC-POUNDS",
+                           target_pence=50_000)
+    commitment = fl.commitment(app, contract, world.measure, "100")
+    fl.confirmed_entry(app, world.need, commitment, world.supplier_user, world.vcse_user, "10")
+    login(world.manager)
+    page = _html(client.get(f"/contracts/{contract}"))
+    # £122.10 of a £500.00 target is 24.42%, shown to one place.
+    assert "£122.10</strong> of £500.00 (24.4%)" in page
+    assert "24.4% of target" in page and "% of the contract value" not in page
+    listing = _html(client.get("/contracts/"))
+    row = listing.split("WCC-POUNDS", 1)[1].split("</tr>", 1)[0]
+    assert "£500.00" in row and "£122.10" in row and "24.4%" in row
+
+
+def test_a_proxy_value_added_through_the_admin_service_leaves_the_contract_page_total_unchanged(
+        app, client, login, ctx, make, world):
+    fl.confirmed_entry(app, world.need, world.commitment, world.supplier_user, world.vcse_user, "10")
+    login(world.manager)
+    before = _html(client.get(f"/contracts/{world.contract}"))
+    assert "£122.10</strong> of £100,000.00" in before and "at £12.21 per hour" in before
+    admin = make.council_user("admin", organisation_id=world.council)
+    with ctx():
+        # In force from today, the day of the delivery: a page that re-valued entries would now show £150.00.
+        reference.add_proxy_value(world.measure, 1500, TODAY, "New published value", db.session.get(User, admin))
+    after = _html(client.get(f"/contracts/{world.contract}"))
+    assert "£122.10</strong> of £100,000.00" in after and "at £12.21 per hour" in after and "£150.00" not in after
+    assert _ledger_total(ctx, world.contract) == 12210

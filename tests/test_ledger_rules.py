@@ -1,5 +1,5 @@
 """The rules of the pledge loop and the ledger, at the service level."""
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,10 +22,13 @@ def world(app, make):
 
 
 def _delivered_pledge(ctx, w, quantity="10", delivered_on=None) -> int:
-    """Walk a pledge to delivered through the services; return its id."""
+    """Walk a pledge to delivered through the services (made on the delivery day if that is past); return its id."""
     with ctx():
         pledge = pledges.make_pledge(user(w.supplier_user), need_id=w.need, commitment_id=w.commitment,
                                      quantity=Decimal(quantity), message="We can help", proposed_on=TODAY)
+        if delivered_on:  # a delivery in the past needs a pledge made no later
+            pledge.created_at = datetime.combine(delivered_on, time())
+            db.session.commit()
         pledges.accept_pledge(pledge.id, user(w.vcse_user))
         pledges.mark_delivered(pledge.id, user(w.supplier_user), quantity=Decimal(quantity),
                                delivered_on=delivered_on or TODAY, note="Painted the hall")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import LedgerEntry, Pledge, PledgeStatus, User
+from app.models import LedgerEntry, Pledge, PledgeStatus, ProxyValue, User
 from tests import factories_contracts as fc
 from tests.conftest import login_as, post_form
 
@@ -413,3 +413,50 @@ def test_vcse_sees_pledges_needing_action_first_and_on_the_need_page(app, make, 
     assert html.index(f"/vcse/pledges/{waiting}\"") < html.index(f"/vcse/pledges/{confirmed_like}\"")
     need_page = vcse.get(f"/vcse/needs/{world.need}").get_data(as_text=True)
     assert f"/vcse/pledges/{waiting}" in need_page and "from Acme Builders" in need_page
+
+
+# --- Displays and refusals --------------------------------------------------------------------------------------
+
+def test_value_today_uses_the_proxy_value_in_force_today_not_an_older_or_a_future_one(app, make, world):
+    with app.app_context():
+        db.session.add_all([
+            ProxyValue(measure_id=world.measure, pence_per_unit=1500, effective_from=TODAY - timedelta(days=1)),
+            ProxyValue(measure_id=world.measure, pence_per_unit=9999, effective_from=TODAY + timedelta(days=1)),
+        ])
+        db.session.commit()
+        db.session.remove()
+    html = _client(app, world.supplier_user).get("/supplier/contracts").get_data(as_text=True)
+    # 100 hours committed at today's £15.00 an hour (not the older £12.21, nor tomorrow's £99.99).
+    assert _first_row_cells(html)[-1] == "£1,500.00"
+
+
+def test_confirming_a_declined_pledge_through_the_page_is_refused_and_changes_nothing(app, make, world, outbox):
+    pledge_id = fc.pledge(app, world.need, world.commitment, quantity="5", status="declined")
+    vcse = _client(app, world.vcse_user)
+    emails_before = len(outbox())
+    response = post_form(vcse, f"/vcse/pledges/{pledge_id}/confirm", {"confirm-quantity": "5"}, page="/")
+    assert response.status_code == 303
+    page = vcse.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You cannot confirm a pledge that is declined." in page
+    assert _status(make, pledge_id) is PledgeStatus.DECLINED
+    assert _count(app, LedgerEntry) == 0
+    assert len(outbox()) == emails_before
+
+
+def test_vcse_need_page_runs_the_same_number_of_queries_for_3_or_15_pledges(app, make, world, count_queries):
+    others = [fc.commitment(app, fc.contract(app, world.supplier, world.council, world.manager), world.measure, "100")
+              for _ in range(3)]
+
+    def add(n: int) -> None:
+        for i in range(n):
+            fc.pledge(app, world.need, others[i % 3], quantity="1",
+                      status=["offered", "accepted", "delivered", "declined"][i % 4])
+
+    vcse = _client(app, world.vcse_user)
+    url = f"/vcse/needs/{world.need}"
+    add(3)
+    few = _requests_for(app, vcse, url, count_queries)
+    add(12)
+    many = _requests_for(app, vcse, url, count_queries)
+    assert many == few
+    assert vcse.get(url).get_data(as_text=True).count('href="/vcse/pledges/') == 15

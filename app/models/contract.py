@@ -65,9 +65,17 @@ class Contract(db.Model):
             return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
         return self.target_pence or 0
 
+    def has_ended_by(self, day: date) -> bool:
+        """Whether the contract was ended early or had run its term before a day."""
+        return self.status is ContractStatus.ENDED or self.ends_on < day
+
+    def has_started_by(self, day: date) -> bool:
+        """Whether the contract's term has begun on a day."""
+        return self.starts_on <= day
+
     def is_active_on(self, day: date) -> bool:
-        """Whether the contract runs on a day and has not been ended early."""
-        return self.status is ContractStatus.ACTIVE and self.ends_on >= day
+        """Whether the contract runs on a day: started, not past its end and not ended early."""
+        return self.has_started_by(day) and not self.has_ended_by(day)
 
 
 commitment_themes = Table(

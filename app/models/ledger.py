@@ -3,7 +3,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, Text, event, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
@@ -67,3 +67,12 @@ def _refuse_update(mapper, connection, target):
 def _refuse_delete(mapper, connection, target):
     """Refuse deleting a written entry."""
     raise LedgerIsAppendOnly("Ledger entries cannot be deleted. Reverse the entry instead.")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state: ORMExecuteState) -> None:
+    """Refuse bulk UPDATE and DELETE statements on the ledger, which skip the per-row events above."""
+    # Database triggers (migration 0005) refuse the same for SQL that never passes through a session.
+    target = getattr(state.statement, "table", None)
+    if (state.is_update or state.is_delete) and getattr(target, "name", None) == LedgerEntry.__tablename__:
+        raise LedgerIsAppendOnly("Ledger entries cannot be changed or deleted. Reverse the entry instead.")

@@ -67,14 +67,3 @@ class Pledge(db.Model):
     need: Mapped[Need] = relationship()
     commitment: Mapped[Commitment] = relationship()
     supplier: Mapped[Organisation] = relationship()
-
-    @property
-    def held_quantity(self) -> Decimal:
-        """How much of the commitment and the need this pledge holds now."""
-        if self.status in HOLDS_PLEDGED:
-            return self.quantity
-        if self.status in HOLDS_DELIVERED:
-            return self.delivered_quantity or Decimal(0)
-        if self.status is PledgeStatus.CONFIRMED:
-            return self.confirmed_quantity or Decimal(0)
-        return Decimal(0)

@@ -8,11 +8,15 @@ from app.models import HOLDS_DELIVERED, HOLDS_PLEDGED, LedgerEntry, Pledge, Pled
 
 
 def held_quantity_expression():
-    """SQL for what one pledge holds: pledged while offered or accepted, then delivered, then confirmed."""
+    """SQL for what one pledge holds: pledged while offered or accepted, then delivered, then its net ledger quantity."""
+    # Once confirmed, a pledge holds what its ledger entries add up to, reversals included, so a
+    # reversed delivery releases its capacity. A correlated subquery keeps this one statement.
+    net_ledger = (select(func.coalesce(func.sum(LedgerEntry.quantity), 0)).where(LedgerEntry.pledge_id == Pledge.id)
+                  .correlate(Pledge).scalar_subquery())
     return case(
         (Pledge.status.in_(HOLDS_PLEDGED), Pledge.quantity),
         (Pledge.status.in_(HOLDS_DELIVERED), func.coalesce(Pledge.delivered_quantity, 0)),
-        (Pledge.status == PledgeStatus.CONFIRMED, func.coalesce(Pledge.confirmed_quantity, 0)),
+        (Pledge.status == PledgeStatus.CONFIRMED, net_ledger),
         else_=0,
     )
 

@@ -54,6 +54,8 @@ class ContractFigures:
     contract: Contract
     is_ended: bool
     commitments: list[CommitmentFigures]
+    # Commitments take pledges only from the contract's start date.
+    not_started: bool = False
 
 
 def _pledge_sums(commitment_ids: list[int]) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
@@ -101,8 +103,8 @@ def supplier_contracts_with_figures(supplier_id: int, today: date | None = None)
         .order_by(Contract.reference, Contract.id)
     ).unique())
     figures = iter(_figures([c for contract in contracts for c in contract.commitments], today))
-    result = [ContractFigures(contract, not contract.is_active_on(today),
-                              [next(figures) for _ in contract.commitments]) for contract in contracts]
+    result = [ContractFigures(contract, contract.has_ended_by(today), [next(figures) for _ in contract.commitments],
+                              not contract.has_started_by(today)) for contract in contracts]
     return sorted(result, key=lambda row: row.is_ended)
 
 
@@ -112,11 +114,22 @@ def eligible_commitments(supplier_id: int, need: Need, today: date | None = None
     commitments = list(db.session.scalars(
         select(Commitment).join(Commitment.contract)
         .where(Contract.supplier_id == supplier_id, Contract.status == ContractStatus.ACTIVE,
-               Contract.ends_on >= today, Commitment.measure_id == need.measure_id)
+               Contract.starts_on <= today, Contract.ends_on >= today, Commitment.measure_id == need.measure_id)
         .options(joinedload(Commitment.contract), joinedload(Commitment.measure))
         .order_by(Commitment.due_on, Commitment.id)
     ))
     return [row for row in _figures(commitments, today) if row.left > 0]
+
+
+def contracts_not_started(supplier_id: int, need: Need, today: date | None = None) -> list[Contract]:
+    """A supplier's contracts that have not started yet but commit the need's measure: they take pledges later."""
+    today = today or date.today()
+    return list(db.session.scalars(
+        select(Contract).join(Commitment, Commitment.contract_id == Contract.id)
+        .where(Contract.supplier_id == supplier_id, Contract.status == ContractStatus.ACTIVE,
+               Contract.starts_on > today, Commitment.measure_id == need.measure_id)
+        .order_by(Contract.starts_on, Contract.id)
+    ).unique())
 
 
 def _list_options():
@@ -162,6 +175,13 @@ def pledge_ledger_entries(pledge_id: int) -> list[LedgerEntry]:
     """The ledger entries a pledge's confirmation wrote, with any reversals, oldest first."""
     return list(db.session.scalars(
         select(LedgerEntry).where(LedgerEntry.pledge_id == pledge_id).order_by(LedgerEntry.id)))
+
+
+def contract_has_pledges(contract_id: int) -> bool:
+    """Whether any pledge, in any status, draws on one of a contract's commitments."""
+    return db.session.scalar(
+        select(Pledge.id).join(Commitment, Commitment.id == Pledge.commitment_id)
+        .where(Commitment.contract_id == contract_id).limit(1)) is not None
 
 
 def need_remaining(need: Need) -> Decimal:

@@ -1,10 +1,13 @@
 """Contracts and their commitments, managed by the council's contract managers."""
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from app.email import absolute_url, queue_email
 from app.extensions import db
 from app.formatting import with_unit
 from app.models import (
@@ -12,6 +15,7 @@ from app.models import (
     TargetKind, Theme, User,
 )
 from app.queries.capacity import commitment_held
+from app.queries.pledges import contract_has_pledges
 from app.services.audit import record_audit
 from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from app.services.locking import begin_write, locked
@@ -85,6 +89,16 @@ def _check_contract(data: ContractInput, buyer_id: int, contract_id: int | None)
         raise ValidationFailed("Target must be more than £0", "target_pence")
 
 
+@contextmanager
+def _reference_stays_unique():
+    """Write the contract; if its unique reference fires (two saves at once passed the check), say so by the field."""
+    try:
+        yield
+    except IntegrityError:
+        db.session.rollback()
+        raise ValidationFailed("Another contract already has this reference", "reference") from None
+
+
 def _copy_contract(contract: Contract, data: ContractInput) -> None:
     """Copy checked details onto a contract."""
     contract.reference, contract.title = data.reference.strip(), data.title.strip()
@@ -101,8 +115,9 @@ def create_contract(user: User, data: ContractInput) -> Contract:
     _check_contract(data, user.organisation_id, None)
     contract = Contract(buyer_id=user.organisation_id, created_by_id=user.id)
     _copy_contract(contract, data)
-    db.session.add(contract)
-    db.session.flush()
+    with _reference_stays_unique():
+        db.session.add(contract)
+        db.session.flush()
     record_audit(user, "contract.created", contract)
     db.session.commit()
     return contract
@@ -112,12 +127,14 @@ def update_contract(contract_id: int, user: User, data: ContractInput) -> Contra
     """Change a contract's details; the supplier cannot change once pledges exist."""
     _require_contract_manager(user)
     contract = _council_contract(contract_id, user, lock=True)
-    if data.supplier_id != contract.supplier_id and any(commitment_held(c.id) for c in contract.commitments):
+    # Any pledge at all (even a declined one) ties the contract to its supplier's history.
+    if data.supplier_id != contract.supplier_id and contract_has_pledges(contract.id):
         raise ValidationFailed("The supplier cannot change once it has pledged against this contract", "supplier_id")
     _check_contract(data, user.organisation_id, contract.id)
     _copy_contract(contract, data)
     record_audit(user, "contract.updated", contract)
-    db.session.commit()
+    with _reference_stays_unique():
+        db.session.commit()
     return contract
 
 
@@ -131,6 +148,8 @@ def end_contract(contract_id: int, user: User, *, reason: str, today: date | Non
         raise ContractError("This contract has already ended.")
     contract.status, contract.ended_on, contract.end_reason = ContractStatus.ENDED, today or date.today(), reason.strip()
     record_audit(user, "contract.ended", contract, reason=reason.strip())
+    queue_email(contract.supplier.users, "contract_ended", f"Contract {contract.reference} has ended early",
+                contract=contract, reason=contract.end_reason, link=absolute_url("supplier.contracts"))
     db.session.commit()
     return contract
 
@@ -151,7 +170,7 @@ def _apply_commitment(commitment: Commitment, data: CommitmentInput) -> None:
 def add_commitment(contract_id: int, user: User, data: CommitmentInput) -> Commitment:
     """Add a social value commitment to a contract."""
     _require_contract_manager(user)
-    contract = _council_contract(contract_id, user)
+    contract = _council_contract(contract_id, user, lock=True)  # so it cannot end while the commitment is added
     if contract.status is ContractStatus.ENDED:
         raise ContractError("This contract has ended, so it cannot take new commitments.")
     commitment = Commitment(contract_id=contract.id)

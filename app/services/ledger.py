@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
+from app.email import absolute_url, queue_email
 from app.extensions import db
 from app.models import Contract, LedgerEntry, OrganisationKind, Pledge, ProxyValue, Role, User
 from app.services.audit import record_audit
@@ -62,7 +63,8 @@ def reverse_entry(entry_id: int, user: User, *, reason: str) -> LedgerEntry:
         raise ValidationFailed("Enter why this entry is being reversed", "reason")
     begin_write()
     original = locked(LedgerEntry, entry_id)
-    if original is None or db.session.get(Contract, original.contract_id).buyer_id != user.organisation_id:
+    contract = db.session.get(Contract, original.contract_id) if original is not None else None
+    if contract is None or contract.buyer_id != user.organisation_id:
         raise NotFound("No such ledger entry.")
     if original.is_reversal:
         raise LedgerError("This entry is itself a reversal and cannot be reversed.")
@@ -79,5 +81,8 @@ def reverse_entry(entry_id: int, user: User, *, reason: str) -> LedgerEntry:
     db.session.flush()
     record_audit(user, "ledger.reversed", original, reason=reason.strip(), reversal_id=reversal.id,
                  value_pence=original.value_pence)
+    queue_email(contract.supplier.users, "ledger_reversed",
+                f"A confirmed delivery on contract {contract.reference} was reversed", contract=contract,
+                entry=original, reason=reversal.reason, link=absolute_url("supplier.contracts"))
     db.session.commit()
     return reversal

@@ -15,7 +15,10 @@ def begin_write() -> None:
 
 
 def locked(model, obj_id: int):
-    """Load a row with SELECT ... FOR UPDATE, refreshing any copy the session already holds."""
+    """Load a row with SELECT ... FOR UPDATE (on SQLite, under the write lock), refreshing any copy held."""
+    # SQLite ignores FOR UPDATE, so every locked read first takes the database write lock: a
+    # check-then-write in one service can then never interleave with another's (PostgreSQL locks the row).
+    begin_write()
     return db.session.scalars(
         select(model).where(model.id == obj_id).with_for_update().execution_options(populate_existing=True)
     ).first()

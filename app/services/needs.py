@@ -11,9 +11,11 @@ from app.models import (
     Area, Measure, Need, NeedCategory, NeedStatus, OrganisationKind, Theme, User, utcnow,
 )
 from app.models.need import EDITABLE_STATUSES
-from app.sanitise import render_rich_text, to_plain_text
+from app.sanitise import render_rich_text, strip_tags, to_plain_text
 from app.services.audit import record_audit
 from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from app.services.locking import locked
+from app.services.pledges import decline_pledges_to_ended_need
 
 
 class NeedError(DomainError):
@@ -44,7 +46,7 @@ def _require_vcse_member(user: User) -> None:
 
 def _owned_need(need_id: int, user: User) -> Need:
     """The user's organisation's need, locked; 404 for anyone else's."""
-    need = db.session.get(Need, need_id, with_for_update=True)
+    need = locked(Need, need_id)
     if need is None or need.organisation_id != user.organisation_id:
         raise NotFound("No such need.")
     return need
@@ -52,7 +54,7 @@ def _owned_need(need_id: int, user: User) -> Need:
 
 def _need_for_moderation(need_id: int) -> Need:
     """Any need, locked, for a moderator."""
-    need = db.session.get(Need, need_id, with_for_update=True)
+    need = locked(Need, need_id)
     if need is None:
         raise NotFound("No such need.")
     return need
@@ -80,7 +82,8 @@ def _apply(need: Need, data: NeedInput, today: date) -> None:
     if data.needed_by <= today:
         raise ValidationFailed("The date it is needed by must be in the future", "needed_by")
     need.title, need.summary, need.contact = data.title.strip(), data.summary.strip(), data.contact.strip()
-    need.description_source = data.description or ""
+    # Only Markdown is kept: typed HTML tags (and any javascript: link in them) are never stored.
+    need.description_source = strip_tags(data.description or "")
     need.description_html = render_rich_text(need.description_source)
     need.search_text = " ".join(filter(None, [need.title, need.summary, to_plain_text(need.description_html)]))
     need.category, need.measure_id, need.quantity = data.category, measure.id, data.quantity
@@ -130,6 +133,7 @@ def withdraw_need(need_id: int, user: User) -> Need:
     _require_status(need, {NeedStatus.DRAFT, NeedStatus.PENDING_REVIEW, NeedStatus.CHANGES_REQUESTED,
                            NeedStatus.OPEN}, "withdraw")
     need.status, need.ended_at = NeedStatus.WITHDRAWN, utcnow()
+    decline_pledges_to_ended_need(need, user)
     record_audit(user, "need.withdrawn", need)
     db.session.commit()
     return need
@@ -141,6 +145,7 @@ def close_need(need_id: int, user: User) -> Need:
     need = _owned_need(need_id, user)
     _require_status(need, {NeedStatus.OPEN}, "close")
     need.status, need.ended_at = NeedStatus.CLOSED, utcnow()
+    decline_pledges_to_ended_need(need, user)
     record_audit(user, "need.closed", need)
     db.session.commit()
     return need
@@ -152,10 +157,13 @@ def _tell_organisation(need: Need, template: str, subject: str, **context) -> No
                 link=absolute_url("vcse.need", need_id=need.id), **context)
 
 
-def approve_need(need_id: int, moderator: User, *, note: str = "") -> Need:
+def approve_need(need_id: int, moderator: User, *, note: str = "", today: date | None = None) -> Need:
     """Open a pending need to the public and tell its organisation."""
     need = _need_for_moderation(need_id)
     _require_status(need, {NeedStatus.PENDING_REVIEW}, "approve")
+    if need.needed_by <= (today or date.today()):
+        raise NeedError(f"This need cannot be published: it is needed by {need.needed_by.day} {need.needed_by:%B %Y}, "
+                        "which is not in the future. Request changes to ask the organisation for a later date.")
     need.status, need.opened_at, need.moderation_note = NeedStatus.OPEN, utcnow(), ""
     record_audit(moderator, "need.approved", need, reason=note.strip())
     _tell_organisation(need, "need_approved", f"Your need is published: {need.title}")
@@ -200,6 +208,7 @@ def hide_need(need_id: int, moderator: User, *, reason: str) -> Need:
     need = _need_for_moderation(need_id)
     _require_status(need, {NeedStatus.OPEN}, "hide")
     need.status, need.moderation_note, need.ended_at = NeedStatus.HIDDEN, reason, utcnow()
+    decline_pledges_to_ended_need(need, moderator)
     record_audit(moderator, "need.hidden", need, reason=reason)
     _tell_organisation(need, "need_hidden", f"Your need has been taken down: {need.title}", message=reason)
     db.session.commit()
@@ -213,11 +222,12 @@ def expire_needs(today: date | None = None) -> int:
         select(Need.id).where(Need.status == NeedStatus.OPEN, Need.needed_by < today).order_by(Need.id)))
     expired = 0
     for need_id in ids:
-        need = db.session.get(Need, need_id, with_for_update=True)
+        need = locked(Need, need_id)
         if need.status is not NeedStatus.OPEN:  # closed or withdrawn since the list was read
             db.session.rollback()
             continue
         need.status, need.ended_at = NeedStatus.EXPIRED, utcnow()
+        decline_pledges_to_ended_need(need, None)
         record_audit(None, "need.expired", need)
         _tell_organisation(need, "need_expired", f"Your need has expired: {need.title}")
         db.session.commit()

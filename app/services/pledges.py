@@ -1,5 +1,5 @@
 """The pledge lifecycle, from offer to confirmed delivery and its ledger entry."""
-from datetime import date
+from datetime import date, timezone
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -20,6 +20,22 @@ from app.services.locking import begin_write, locked
 
 class PledgeError(DomainError):
     """A pledge cannot make this move; the message is safe to show."""
+
+
+# A need that stopped taking pledges can still be met by deliveries already under way; these can become fulfilled.
+FULFILLABLE = frozenset({NeedStatus.OPEN, NeedStatus.CLOSED, NeedStatus.EXPIRED})
+# Why offered pledges were declined when their need ended, as the supplier is told.
+NEED_ENDED_REASONS = {
+    NeedStatus.WITHDRAWN: "The group withdrew this need.",
+    NeedStatus.CLOSED: "The group closed this need.",
+    NeedStatus.HIDDEN: "A moderator took this need down.",
+    NeedStatus.EXPIRED: "This need passed its needed-by date.",
+}
+
+
+def _long_date(day: date) -> str:
+    """A date the GOV.UK way, e.g. 5 January 2027, for messages."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _require_member(user: User, kind: OrganisationKind, doing: str) -> None:
@@ -90,8 +106,11 @@ def make_pledge(user: User, *, need_id: int, commitment_id: int, quantity: Decim
     commitment = locked(Commitment, commitment_id)
     if commitment is None or commitment.contract.supplier_id != user.organisation_id:
         raise NotFound("No such commitment.")
-    if not commitment.contract.is_active_on(today):
+    if commitment.contract.has_ended_by(today):
         raise PledgeError("That contract has ended, so its commitments take no new pledges.")
+    if not commitment.contract.has_started_by(today):
+        raise PledgeError(f"That contract starts on {_long_date(commitment.contract.starts_on)}, "
+                          "so its commitments take pledges from then.")
     if commitment.measure_id != need.measure_id:
         raise PledgeError("That commitment counts a different measure from this need.")
     commitment_left = commitment.quantity - commitment_held(commitment.id)
@@ -181,12 +200,26 @@ def mark_delivered(pledge_id: int, user: User, *, quantity: Decimal, delivered_o
     if quantity > pledge.quantity:
         raise ValidationFailed(f"You pledged {_fmt(pledge.quantity)}. Enter no more than that; make a new pledge for more",
                                "quantity")
+    _require_delivery_date_in_term(pledge, delivered_on)
     pledge.status, pledge.delivered_at = PledgeStatus.DELIVERED, utcnow()
     pledge.delivered_quantity, pledge.delivered_on, pledge.delivery_note = quantity, delivered_on, note.strip()
     record_audit(user, "pledge.delivered", pledge, quantity=str(quantity))
     _tell_vcse(pledge, f"{pledge.supplier.name} says it has delivered")
     db.session.commit()
     return pledge
+
+
+def _require_delivery_date_in_term(pledge: Pledge, delivered_on: date) -> None:
+    """A delivery cannot predate its pledge or its contract (an earlier date could pick an older proxy value)."""
+    # created_at is a UTC timestamp; dates here are local, as date.today() is.
+    made_on = pledge.created_at.replace(tzinfo=timezone.utc).astimezone().date()
+    starts_on = pledge.commitment.contract.starts_on
+    if delivered_on < made_on:
+        raise ValidationFailed(f"The delivery date must be on or after {_long_date(made_on)}, when you made the pledge",
+                               "delivered_on")
+    if delivered_on < starts_on:
+        raise ValidationFailed(f"The delivery date must be on or after {_long_date(starts_on)}, when the contract "
+                               "started", "delivered_on")
 
 
 def _confirm(pledge: Pledge, quantity: Decimal, actor: User, story: str) -> LedgerEntry:
@@ -199,9 +232,10 @@ def _confirm(pledge: Pledge, quantity: Decimal, actor: User, story: str) -> Ledg
     pledge.story = (story or "").strip()
     entry = add_delivery_entry(pledge, quantity, actor, pledge.story)
     need = pledge.need
-    if need.status is NeedStatus.OPEN and need_confirmed(need.id) >= need.quantity:
-        need.status, need.ended_at = NeedStatus.FULFILLED, utcnow()
-        record_audit(actor, "need.fulfilled", need)
+    if need.status in FULFILLABLE and need_confirmed(need.id) >= need.quantity:
+        previous = need.status
+        need.status, need.ended_at = NeedStatus.FULFILLED, need.ended_at or utcnow()
+        record_audit(actor, "need.fulfilled", need, previous_status=previous.value)
     return entry
 
 
@@ -271,6 +305,11 @@ def _require_moderator(user: User) -> None:
         raise Forbidden("Only moderators can resolve disputes.")
 
 
+def _on_moderators_council(pledge: Pledge, moderator: User) -> bool:
+    """Whether the pledge draws on a contract of the moderator's own council."""
+    return pledge.commitment.contract.buyer_id == moderator.organisation_id
+
+
 def resolve_dispute_by_confirming(pledge_id: int, moderator: User, *, quantity: Decimal, note: str) -> LedgerEntry:
     """A moderator settles a dispute by confirming a quantity, which writes the ledger entry."""
     _require_moderator(moderator)
@@ -278,7 +317,7 @@ def resolve_dispute_by_confirming(pledge_id: int, moderator: User, *, quantity: 
 
     def confirm() -> LedgerEntry | None:
         pledge = _lock_for_confirmation(pledge_id)
-        if pledge is None:
+        if pledge is None or not _on_moderators_council(pledge, moderator):
             raise NotFound("No such pledge.")
         if pledge.status is PledgeStatus.CONFIRMED:
             return None
@@ -298,7 +337,7 @@ def resolve_dispute_by_cancelling(pledge_id: int, moderator: User, *, note: str)
     _require_moderator(moderator)
     note = _require_reason(note, "how the dispute was resolved")
     pledge = locked(Pledge, pledge_id)
-    if pledge is None:
+    if pledge is None or not _on_moderators_council(pledge, moderator):
         raise NotFound("No such pledge.")
     _require_status(pledge, {PledgeStatus.DISPUTED}, "resolve")
     pledge.status, pledge.reason = PledgeStatus.CANCELLED, note
@@ -307,3 +346,18 @@ def resolve_dispute_by_cancelling(pledge_id: int, moderator: User, *, note: str)
     _tell_supplier(pledge, "A moderator cancelled the disputed pledge", note)
     db.session.commit()
     return pledge
+
+
+def decline_pledges_to_ended_need(need: Need, actor: User | None) -> int:
+    """Decline the offered pledges to a need that has just ended, telling each supplier; the caller commits."""
+    # Accepted and delivered pledges carry on: they can still be delivered and confirmed.
+    reason = NEED_ENDED_REASONS[need.status]
+    begin_write()
+    offered = db.session.scalars(
+        select(Pledge).where(Pledge.need_id == need.id, Pledge.status == PledgeStatus.OFFERED).order_by(Pledge.id)
+        .with_for_update().execution_options(populate_existing=True)).all()
+    for pledge in offered:
+        pledge.status, pledge.reason, pledge.responded_at = PledgeStatus.DECLINED, reason, utcnow()
+        record_audit(actor, "pledge.declined", pledge, reason=reason, need_status=need.status.value)
+        _tell_supplier(pledge, "Your pledge was declined because the need has ended", reason)
+    return len(offered)

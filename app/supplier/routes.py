@@ -70,9 +70,10 @@ def new_pledge(need_id: int):
         else:
             flash(f"Your pledge has been sent to {need.organisation.name}. We will email you when they reply.", "success")
             return redirect(url_for(".pledge", pledge_id=pledge.id), 303)
+    not_started = [] if choices else queries.contracts_not_started(current_user.organisation_id, need)
     return render_template("supplier/pledge_form.html", need=need, form=form, choices=choices,
-                           hints=_commitment_hints(choices), remaining=queries.need_remaining(need)), \
-        422 if form.errors else 200
+                           hints=_commitment_hints(choices), remaining=queries.need_remaining(need),
+                           not_started=not_started), 422 if form.errors else 200
 
 
 def _own_pledge_or_404(pledge_id: int):
