@@ -64,3 +64,15 @@ def add_contract(app, council, supplier, manager, measure, quantity="100", *, en
 def user(user_id: int) -> User:
     """A user loaded in the current app context (for calling services directly)."""
     return db.session.get(User, user_id)
+
+
+def delivered_pledge(world: LoopWorld, quantity: str = "10"):
+    """A pledge offered, accepted and marked delivered today through the services, in the caller's app context."""
+    from app.services import pledges
+
+    pledge = pledges.make_pledge(user(world.supplier_user), need_id=world.need, commitment_id=world.commitment,
+                                 quantity=Decimal(quantity), message="", proposed_on=date.today())
+    pledges.accept_pledge(pledge.id, user(world.vcse_user))
+    pledges.mark_delivered(pledge.id, user(world.supplier_user), quantity=Decimal(quantity), delivered_on=date.today(),
+                           note="Done")
+    return pledge

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import AuditEvent, LedgerEntry, Pledge, PledgeStatus
 from app.services import contracts, pledges
 from app.services.errors import DomainError
-from tests.loop_world import build_loop_world, user
+from tests.loop_world import build_loop_world, delivered_pledge, user
 
 TODAY = date.today()
 
@@ -54,12 +54,7 @@ def app_overrides():
 def test_fifty_simultaneous_confirmations_write_exactly_one_ledger_entry(app, make, ctx):
     world = build_loop_world(app, make)
     with ctx():
-        pledge = pledges.make_pledge(user(world.supplier_user), need_id=world.need, commitment_id=world.commitment,
-                                     quantity=Decimal("10"), message="", proposed_on=TODAY)
-        pledges.accept_pledge(pledge.id, user(world.vcse_user))
-        pledges.mark_delivered(pledge.id, user(world.supplier_user), quantity=Decimal("10"), delivered_on=TODAY,
-                               note="Done")
-        pledge_id = pledge.id
+        pledge_id = delivered_pledge(world, "10").id
 
     def confirm(_):
         entry = pledges.confirm_delivery(pledge_id, user(world.vcse_user), quantity=Decimal("10"), story="Thanks")

@@ -1,5 +1,4 @@
 """The ledger is append-only all the way down: the ORM, bulk statements and the database itself refuse changes."""
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,9 +8,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from app.extensions import db
 from app.models import LedgerEntry, LedgerIsAppendOnly
 from app.services import ledger, pledges
-from tests.loop_world import build_loop_world, user
-
-TODAY = date.today()
+from tests.loop_world import build_loop_world, delivered_pledge, user
 
 
 @pytest.fixture
@@ -19,11 +16,7 @@ def entry_id(app, make, ctx) -> int:
     """One confirmed delivery of 10 hours at £12.21 an hour (£122.10)."""
     world = build_loop_world(app, make)
     with ctx():
-        pledge = pledges.make_pledge(user(world.supplier_user), need_id=world.need, commitment_id=world.commitment,
-                                     quantity=Decimal("10"), message="", proposed_on=TODAY)
-        pledges.accept_pledge(pledge.id, user(world.vcse_user))
-        pledges.mark_delivered(pledge.id, user(world.supplier_user), quantity=Decimal("10"), delivered_on=TODAY,
-                               note="Done")
+        pledge = delivered_pledge(world, "10")
         entry = pledges.confirm_delivery(pledge.id, user(world.vcse_user), quantity=Decimal("10"))
         ledger.reverse_entry(entry.id, user(world.manager), reason="Checking that reversals still work")
         return entry.id

@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.formatting import one_line
+from app.template_helpers import NEED_NEXT_STEPS
 from app.models import AuditEvent, Need, NeedStatus, OutboxMessage, User, utcnow
 from tests import factories_contracts as fc
 from tests import factories_ledger as fl
@@ -750,29 +751,16 @@ def test_moderator_queue_lists_needs_waiting_for_review_oldest_submission_first_
     assert first[1:] == ["Northgate Food Bank", "Northgate", f"{oldest.day} {oldest:%B %Y}"]
 
 
-NEXT_STEPS = {
-    "draft": "Check it, then submit it for review.",
-    "pending_review": "A moderator will review it, usually within 2 working days.",
-    "changes_requested": "Make the changes the moderator asked for, then submit it again.",
-    "rejected": "It will not be published. Post a new need if your circumstances change.",
-    "open": "It is published. Suppliers can pledge to it. Close it when you have what you need.",
-    "hidden": "A moderator has taken it down. Contact the council if you think this is wrong.",
-    "fulfilled": "Confirmed deliveries have met it. Nothing more to do.",
-    "closed": "You closed it. Nothing more to do.",
-    "expired": "Its needed-by date passed. Post a new need if you still need help.",
-    "withdrawn": "You withdrew it. Nothing more to do.",
-}
-
-
 def test_your_needs_says_what_to_do_next_for_each_status(client, login, world, make):
-    for status in NEXT_STEPS:
+    """Each status shows its own next step (the wording lives in the template helpers), next to the right need."""
+    for status in NEED_NEXT_STEPS:
         need_in(world, make, status, title=f"The {status} need")
     login(world.member)
 
     rows = {row[0]: row for row in table_rows(client.get("/vcse/needs").get_data(as_text=True))}
 
-    assert len(rows) == len(NEXT_STEPS) == len(NeedStatus)
-    for status, step in NEXT_STEPS.items():
+    assert len(rows) == len(NEED_NEXT_STEPS) == len(NeedStatus)
+    for status, step in NEED_NEXT_STEPS.items():
         assert rows[f"The {status} need"][1] == NeedStatus(status).label, status
         assert rows[f"The {status} need"][3] == step, status
 
