@@ -464,3 +464,36 @@ def test_a_proxy_value_added_through_the_admin_service_leaves_the_contract_page_
     after = _html(client.get(f"/contracts/{world.contract}"))
     assert "£122.10</strong> of £100,000.00" in after and "at £12.21 per hour" in after and "£150.00" not in after
     assert _ledger_total(ctx, world.contract) == 12210
+
+
+def _commitment_cells(html: str) -> list[str]:
+    """The text of each cell in the first commitment row, tags removed and spaces folded."""
+    table = html.split('aria-label="Commitments"', 1)[1]
+    row = table.split('<tbody class="govuk-table__body">', 1)[1].split("</tr>", 1)[0]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_committed_pledged_and_delivered_show_pounds_at_todays_value_and_confirmed_pounds_stay_the_ledgers(
+        app, client, login, ctx, make, world):
+    login(world.manager)
+    assert _commitment_cells(_html(client.get(f"/contracts/{world.contract}")))[:3] == [
+        "100 hours £1,221.00 at today’s value", "0 hours", "0 hours"]   # nothing to value, no £0.00 clutter
+    fl.confirmed_entry(app, world.need, world.commitment, world.supplier_user, world.vcse_user, "10")
+    fl.offered_pledge(app, world.need, world.commitment, world.supplier_user, "5")
+    fl.delivered_pledge(app, world.need, world.commitment, world.supplier_user, world.vcse_user, "4")
+    login(world.manager)
+
+    cells = _commitment_cells(_html(client.get(f"/contracts/{world.contract}")))
+    # 100, 5 and 4 hours at £12.21; the 10 confirmed hours are the ledger's £122.10.
+    assert cells[:3] == ["100 hours £1,221.00 at today’s value", "5 hours £61.05 at today’s value",
+                         "4 hours £48.84 at today’s value"]
+    assert cells[4].startswith("£122.10")
+
+    admin = make.council_user("admin", organisation_id=world.council)
+    with ctx():
+        reference.add_proxy_value(world.measure, 1500, TODAY, "New published value", db.session.get(User, admin))
+    cells = _commitment_cells(_html(client.get(f"/contracts/{world.contract}")))
+    assert cells[:3] == ["100 hours £1,500.00 at today’s value", "5 hours £75.00 at today’s value",
+                         "4 hours £60.00 at today’s value"]
+    assert cells[4].startswith("£122.10")

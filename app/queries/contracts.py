@@ -11,6 +11,7 @@ from app.models import (
     HOLDS_DELIVERED, HOLDS_PLEDGED, Commitment, Contract, ContractStatus, LedgerEntry, Measure, Organisation,
     OrganisationKind, OrganisationStatus, Pledge, Role, User, UserRole,
 )
+from app.services.ledger import value_in_pence
 
 # Surrey's policy expects social value worth at least this share of a contract's value.
 POLICY_TARGET_PERCENT = 10
@@ -142,6 +143,13 @@ class CommitmentProgress:
     confirmed_pence: int
     target_pence: int
     today: date
+    pence_per_unit_today: int | None
+
+    def value_today(self, quantity: Decimal) -> int | None:
+        """A quantity at today's proxy value, in pence: an estimate, not ledger value (None if the measure has none)."""
+        if self.pence_per_unit_today is None:
+            return None
+        return value_in_pence(quantity, self.pence_per_unit_today)
 
     @property
     def percent_of_target(self) -> Decimal | None:
@@ -226,7 +234,9 @@ def contract_page(contract_id: int, today: date | None = None) -> ContractPage |
     for commitment in contract.commitments:
         pledged, delivered = pledge_figures.get(commitment.id, (Decimal(0), Decimal(0)))
         confirmed, pence = ledger_figures.get(commitment.id, (Decimal(0), 0))
-        progress.append(CommitmentProgress(commitment, pledged, delivered, confirmed, pence, target, today))
+        proxy = commitment.measure.proxy_on(today)
+        progress.append(CommitmentProgress(commitment, pledged, delivered, confirmed, pence, target, today,
+                                           proxy.pence_per_unit if proxy else None))
     entries = list(db.session.scalars(
         select(LedgerEntry).where(LedgerEntry.contract_id == contract.id).options(*_entry_loads())
         .order_by(LedgerEntry.created_at, LedgerEntry.id)))

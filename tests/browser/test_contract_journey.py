@@ -112,7 +112,8 @@ def test_contract_set_up_disputes_settled_entry_reversed_and_contract_ended(site
     site.follow(page.get_by_role("button", name="Save commitment"))
     assert banner.get_by_text("Commitment saved.").is_visible()
     row = page.get_by_role("table", name=re.compile("^Commitments ")).get_by_role("row").nth(1)
-    assert cells(row)[1:4] == ["120 hours", "0 hours", "40 hours"]
+    assert cells(row)[1:4] == ["120 hours\n£1,465.20 at today’s value", "0 hours",
+                               "40 hours\n£488.40 at today’s value"]
     site.sign_out()
 
     # The group disputes the first delivery.

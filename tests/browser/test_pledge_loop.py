@@ -152,7 +152,9 @@ def test_pledge_is_accepted_delivered_confirmed_and_counted_against_the_contract
     assert summary_value(page, "Confirmed so far") == "£146.52 of £100,000.00 (0.1%)"
     progress = page.get_by_role("table", name=re.compile("^Commitments ")).get_by_role("row").filter(
         has_text=world.measure.name)
-    assert cells(progress)[1:6] == ["100 hours", "0 hours", "0 hours", "12 hours\n12.0% of committed",
+    # Committed, pledged and delivered also show their worth at today's £12.21 an hour; confirmed is the ledger's.
+    assert cells(progress)[1:6] == ["100 hours\n£1,221.00 at today’s value", "0 hours",
+                                    "0 hours", "12 hours\n12.0% of committed",
                                     "£146.52\n0.1% of target"]
     entry = page.get_by_role("table", name=re.compile("^Ledger entries")).get_by_role("row").nth(1)
     assert f"12 hours of {world.measure.name.lower()}" in entry.inner_text()
