@@ -1,5 +1,6 @@
 """Plain-English formatting of quantities, shared by templates and service messages."""
 import re
+from datetime import date, datetime
 from decimal import Decimal
 
 # Whitespace (including Unicode line separators) and C0/C1 control characters: never wanted inside one line.
@@ -31,3 +32,10 @@ def with_unit(value: Decimal | int | None, unit: str) -> str:
     if plural_at and not words[plural_at[-1]].endswith("s"):
         words[plural_at[-1]] += "s"
     return f"{text} {' '.join(words)}"
+
+
+def long_date(value: date | datetime | None) -> str:
+    """Format a date the GOV.UK way, e.g. 5 January 2027."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"

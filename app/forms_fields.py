@@ -6,11 +6,6 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from wtforms import DateField, Field
 
 
-def without_nul(value):
-    """Drop NUL characters: never meant in typed text, and PostgreSQL cannot store them (a pasted one was a 500)."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
 # A number as people type it: ASCII digits, commas only between groups of three (1,500 or 12,000,000), an optional
 # decimal point. Not "1,5" (a European decimal), "1e3", "1_000", "NaN" or digits from other scripts, which Decimal
 # would otherwise read.

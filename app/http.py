@@ -3,7 +3,7 @@ from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 
 
-def _without_nul(text):
+def without_nul(text):
     """Drop NUL characters: never meant in typed text, and PostgreSQL cannot store or search them."""
     return text.replace("\x00", "") if isinstance(text, str) else text
 
@@ -13,7 +13,7 @@ class TextParameters(ImmutableMultiDict):
 
     def __init__(self, mapping=None):
         if isinstance(mapping, (list, tuple)):
-            mapping = [(_without_nul(key), _without_nul(value)) for key, value in mapping]
+            mapping = [(without_nul(key), without_nul(value)) for key, value in mapping]
         super().__init__(mapping)
 
 

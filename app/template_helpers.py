@@ -1,12 +1,11 @@
 """Template globals and filters: navigation by role, money and dates."""
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 from flask_login import current_user
 
-from app.formatting import quantity, with_unit
+from app.formatting import long_date, quantity, with_unit
 from app.models import OrganisationKind, Role
 
 
@@ -76,13 +75,6 @@ def pounds(pence: int | None) -> str:
     sign = "-" if pence < 0 else ""
     whole, part = divmod(abs(int(pence)), 100)
     return f"{sign}£{whole:,}.{part:02d}"
-
-
-def long_date(value: date | datetime | None) -> str:
-    """Format a date the GOV.UK way, e.g. 5 January 2027."""
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
 
 
 def date_time(value: datetime | None) -> str:

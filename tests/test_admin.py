@@ -433,3 +433,25 @@ def test_a_saved_proxy_value_cannot_be_changed_even_directly_through_the_orm(mak
             db.session.commit()
         db.session.rollback()
     assert [row[0] for row in _proxy_rows(ctx, measure_id)] == [1221]
+
+
+@pytest.mark.parametrize("kind", ["area", "theme"])
+def test_a_name_saved_by_another_admin_at_the_same_moment_is_a_field_error_not_a_500(
+        client, as_admin, ctx, monkeypatch, kind):
+    """Both saves pass the duplicate check; the unique constraint fires at the flush and becomes the field's error."""
+    model = {"area": Area, "theme": Theme}[kind]
+    real_check = reference._require_unique
+
+    def check_then_lose_the_race(checked_model, column, value, *args, **kwargs):
+        real_check(checked_model, column, value, *args, **kwargs)
+        with db.engine.begin() as connection:
+            connection.execute(model.__table__.insert().values(name=value, is_active=True))
+
+    monkeypatch.setattr(reference, "_require_unique", check_then_lose_the_race)
+    response = post_form(client, f"/admin/{kind}s/new", {"name": "Riverside"}, page=f"/admin/{kind}s/new")
+
+    assert response.status_code == 422
+    assert f"There is already {'an area' if kind == 'area' else 'a theme'} called Riverside" in \
+        response.get_data(as_text=True)
+    with ctx():
+        assert db.session.scalars(select(model.name).where(model.name == "Riverside")).all() == ["Riverside"]

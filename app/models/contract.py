@@ -73,10 +73,6 @@ class Contract(db.Model):
         """Whether the contract's term has begun on a day."""
         return self.starts_on <= day
 
-    def is_active_on(self, day: date) -> bool:
-        """Whether the contract runs on a day: started, not past its end and not ended early."""
-        return self.has_started_by(day) and not self.has_ended_by(day)
-
 
 commitment_themes = Table(
     "commitment_themes",

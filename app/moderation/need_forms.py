@@ -4,7 +4,6 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length
 
-from app.forms_fields import without_nul
 
 _LIMIT = Length(max=2000, message="This must be 2,000 characters or fewer")
 
@@ -12,7 +11,7 @@ _LIMIT = Length(max=2000, message="This must be 2,000 characters or fewer")
 class ApproveNeedForm(FlaskForm):
     """Publish the need, with an optional note for the audit trail."""
 
-    note = TextAreaField("Note for the audit trail (optional)", widget=GovTextArea(), filters=[without_nul],
+    note = TextAreaField("Note for the audit trail (optional)", widget=GovTextArea(),
                          validators=[_LIMIT])
     submit = SubmitField("Approve and publish", widget=GovSubmitInput())
 
@@ -22,7 +21,7 @@ class RequestChangesForm(FlaskForm):
 
     reason = TextAreaField("What needs to change?", widget=GovTextArea(),
                            description="The organisation will see this in an email and on the need.",
-                           filters=[without_nul], validators=[_LIMIT])
+                           validators=[_LIMIT])
     submit = SubmitField("Request changes", widget=GovSubmitInput())
 
 
@@ -31,7 +30,7 @@ class RejectNeedForm(FlaskForm):
 
     reason = TextAreaField("Reason for rejecting", widget=GovTextArea(),
                            description="The organisation will see this in an email.",
-                           filters=[without_nul], validators=[_LIMIT])
+                           validators=[_LIMIT])
     submit = SubmitField("Reject need", widget=GovSubmitInput())
 
 
@@ -40,5 +39,5 @@ class HideNeedForm(FlaskForm):
 
     reason = TextAreaField("Reason for hiding", widget=GovTextArea(),
                            description="For example, a duplicate or abusive content. The organisation is told.",
-                           filters=[without_nul], validators=[_LIMIT])
+                           validators=[_LIMIT])
     submit = SubmitField("Hide need", widget=GovSubmitInput())

@@ -5,7 +5,8 @@ from flask_login import current_user
 from app.forms_common import apply_service_error
 from app.moderation import bp
 from app.moderation.need_forms import ApproveNeedForm, HideNeedForm, RejectNeedForm, RequestChangesForm
-from app.queries.needs import need_counts, need_with_details, remaining_quantity, review_queue
+from app.queries.needs import need_counts, need_with_details, review_queue
+from app.queries.pledges import need_remaining
 from app.services import needs
 from app.services.errors import DomainError
 
@@ -28,7 +29,7 @@ def _review_page(need_id: int, bound: dict | None = None, status: int = 200):
         abort(404)
     forms = {name: form_class(formdata=None, prefix=name) for name, form_class in FORMS.items()}
     forms.update(bound or {})
-    return render_template("moderation/need_review.html", need=need, remaining=remaining_quantity(need),
+    return render_template("moderation/need_review.html", need=need, remaining=need_remaining(need),
                            forms=forms, form=next(iter((bound or {}).values()), None)), status
 
 

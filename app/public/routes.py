@@ -5,7 +5,8 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.public import bp
-from app.queries.needs import SORTS, NeedFilters, need_with_details, open_needs, remaining_quantity
+from app.queries.needs import SORTS, NeedFilters, need_with_details, open_needs
+from app.queries.pledges import need_remaining
 from app.queries.reference import filter_choices
 
 
@@ -57,4 +58,4 @@ def need(need_id: int):
     need = need_with_details(need_id)
     if need is None or not need.can_view(current_user):
         abort(404)
-    return render_template("public/need.html", need=need, remaining=remaining_quantity(need))
+    return render_template("public/need.html", need=need, remaining=need_remaining(need))

@@ -1,7 +1,6 @@
 """Reads of needs: the public list with search and filters, a need's page, queues."""
 import re
 from dataclasses import asdict, dataclass
-from decimal import Decimal
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, literal_column, select, text
@@ -12,7 +11,6 @@ from sqlalchemy.sql.selectable import Alias
 from app.extensions import db
 from app.models import Need, NeedCategory, NeedStatus, need_themes
 from app.models.need import OPEN_LITERAL
-from app.queries.pledges import need_remaining
 
 SORTS = {"newest": "Newest first", "needed_by": "Needed soonest"}
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -157,11 +155,6 @@ def need_with_details(need_id: int) -> Need | None:
         .options(joinedload(Need.organisation), joinedload(Need.area), joinedload(Need.measure),
                  selectinload(Need.themes))
     ).first()
-
-
-def remaining_quantity(need: Need) -> Decimal:
-    """What is still needed: the quantity wanted less what offered, accepted, delivered and confirmed pledges hold."""
-    return need_remaining(need)
 
 
 def organisation_needs(organisation_id: int, page: int, per_page: int):

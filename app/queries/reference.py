@@ -1,13 +1,21 @@
 """Reads of the council's reference lists."""
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Area, Measure, MeasureCategory, NeedCategory, Theme
+from app.models import Area, Measure, NeedCategory, Theme
+
+
+def _active_pairs(model) -> list[tuple[int, str]]:
+    """(id, name) of every active row of a reference list, by name, in one small query."""
+    return [tuple(row) for row in db.session.execute(
+        select(model.id, model.name).where(model.is_active).order_by(model.name))]
 
 
 def active_area_choices() -> list[tuple[int, str]]:
     """(id, name) of every active area, for a form."""
-    return [(a.id, a.name) for a in db.session.scalars(select(Area).where(Area.is_active).order_by(Area.name))]
+    return _active_pairs(Area)
 
 
 def all_areas() -> list[Area]:
@@ -27,30 +35,27 @@ def all_measures() -> list[Measure]:
 
 def active_theme_choices() -> list[tuple[int, str]]:
     """(id, name) of every active theme, for a form."""
-    return [(t.id, t.name) for t in db.session.scalars(select(Theme).where(Theme.is_active).order_by(Theme.name))]
+    return _active_pairs(Theme)
 
 
-def active_measure_choices() -> list[tuple[int, str]]:
-    """(id, label) of every active measure, saying its unit and the kinds of help it counts."""
-    measures = db.session.scalars(select(Measure).where(Measure.is_active).order_by(Measure.name))
-    return [(m.id, f"{m.name} ({m.unit}) – for {', '.join(c.label.lower() for c in m.categories)}")
-            for m in measures]
+@dataclass
+class MeasureChoices:
+    """Active measures for the need form: (id, label) choices, and the need categories each one counts."""
+
+    choices: list[tuple[int, str]]
+    categories: dict[int, frozenset[str]]
 
 
-def active_measure_categories() -> dict[int, frozenset[str]]:
-    """{measure id: the need category values it counts} for every active measure, in one query."""
-    pairs: dict[int, set[str]] = {}
-    for measure_id, category in db.session.execute(
-            select(MeasureCategory.measure_id, MeasureCategory.category).join(Measure).where(Measure.is_active)):
-        pairs.setdefault(measure_id, set()).add(category.value)
-    return {measure_id: frozenset(values) for measure_id, values in pairs.items()}
+def active_measure_choices() -> MeasureChoices:
+    """Every active measure, labelled with its unit and the kinds of help it counts, from one load."""
+    measures = list(db.session.scalars(select(Measure).where(Measure.is_active).order_by(Measure.name)))
+    return MeasureChoices(
+        choices=[(m.id, f"{m.name} ({m.unit}) – for {', '.join(c.label.lower() for c in m.categories)}")
+                 for m in measures],
+        categories={m.id: frozenset(c.value for c in m.categories) for m in measures})
 
 
 def filter_choices() -> dict[str, list[tuple[int, str]]]:
     """Kinds of help, and active areas, themes and measures, for the needs filters (three small queries)."""
-    def pairs(model) -> list[tuple[int, str]]:
-        return [tuple(row) for row in db.session.execute(
-            select(model.id, model.name).where(model.is_active).order_by(model.name))]
-
-    return {"categories": NeedCategory.choices(), "areas": pairs(Area), "themes": pairs(Theme),
-            "measures": pairs(Measure)}
+    return {"categories": NeedCategory.choices(), "areas": _active_pairs(Area), "themes": _active_pairs(Theme),
+            "measures": _active_pairs(Measure)}

@@ -1,10 +1,6 @@
 """Registration, sign-in, email verification, passwords and team membership."""
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from app.email import absolute_url, queue_email
 from app.extensions import db
@@ -13,7 +9,7 @@ from app.models import (
 )
 from app.models.user import new_session_token
 from app.services.audit import record_audit
-from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed, unique_or_field_error
 from app.services.passwords import (
     check_password, find_token, hash_password, issue_token, password_problem, revoke_tokens, token_owner,
 )
@@ -37,20 +33,6 @@ def _require_new_email(email: str) -> None:
     """Refuse an email that already has an account."""
     if user_by_email(email) is not None:
         raise ValidationFailed(EMAIL_TAKEN, "email")
-
-
-@contextmanager
-def saving_new_email(message: str = EMAIL_TAKEN) -> Iterator[None]:
-    """Flush and commit inside this; if someone else saved the same email meanwhile, say so next to the field."""
-    # Two sign-ups of one address at the same moment both pass the check before; the users.email unique
-    # constraint then decides, at the flush (PostgreSQL waits there for the other to commit) or the commit.
-    try:
-        yield
-    except IntegrityError as error:
-        db.session.rollback()
-        if "email" not in str(error.orig).lower():
-            raise
-        raise ValidationFailed(message, "email") from None
 
 
 def _require_strong(password: str, email: str) -> None:
@@ -79,7 +61,7 @@ def register_organisation(
     )
     user = User(organisation=organisation, name=name.strip(), email=email, password_hash=hash_password(password),
                 is_org_admin=True)
-    with saving_new_email():
+    with unique_or_field_error(EMAIL_TAKEN, "email", constraint_mentions="email"):
         db.session.add_all([organisation, user])
         db.session.flush()
         record_audit(user, "organisation.registered", organisation)
@@ -200,7 +182,7 @@ def invite_colleague(inviter: User, *, name: str, email: str, roles: set[Role] |
     if roles and inviter.organisation.kind is OrganisationKind.BUYER:
         invitee.role_rows = [UserRole(role=role) for role in roles]
     hours = current_app.config["INVITE_TOKEN_HOURS"]
-    with saving_new_email():
+    with unique_or_field_error(EMAIL_TAKEN, "email", constraint_mentions="email"):
         db.session.add(invitee)
         db.session.flush()
         token = issue_token(invitee, TokenPurpose.INVITE, hours)

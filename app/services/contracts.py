@@ -1,11 +1,9 @@
 """Contracts and their commitments, managed by the council's contract managers."""
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.email import absolute_url, queue_email
 from app.extensions import db
@@ -17,8 +15,8 @@ from app.models import (
 from app.queries.capacity import commitment_held
 from app.queries.pledges import contract_has_pledges
 from app.services.audit import record_audit
-from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from app.services.locking import begin_write, locked
+from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed, unique_or_field_error
+from app.services.locking import locked
 
 
 class ContractError(DomainError):
@@ -89,14 +87,7 @@ def _check_contract(data: ContractInput, buyer_id: int, contract_id: int | None)
         raise ValidationFailed("Target must be more than £0", "target_pence")
 
 
-@contextmanager
-def _reference_stays_unique():
-    """Write the contract; if its unique reference fires (two saves at once passed the check), say so by the field."""
-    try:
-        yield
-    except IntegrityError:
-        db.session.rollback()
-        raise ValidationFailed("Another contract already has this reference", "reference") from None
+REFERENCE_TAKEN = "Another contract already has this reference"
 
 
 def _copy_contract(contract: Contract, data: ContractInput) -> None:
@@ -115,7 +106,7 @@ def create_contract(user: User, data: ContractInput) -> Contract:
     _check_contract(data, user.organisation_id, None)
     contract = Contract(buyer_id=user.organisation_id, created_by_id=user.id)
     _copy_contract(contract, data)
-    with _reference_stays_unique():
+    with unique_or_field_error(REFERENCE_TAKEN, "reference"):
         db.session.add(contract)
         db.session.flush()
     record_audit(user, "contract.created", contract)
@@ -133,7 +124,7 @@ def update_contract(contract_id: int, user: User, data: ContractInput) -> Contra
     _check_contract(data, user.organisation_id, contract.id)
     _copy_contract(contract, data)
     record_audit(user, "contract.updated", contract)
-    with _reference_stays_unique():
+    with unique_or_field_error(REFERENCE_TAKEN, "reference"):
         db.session.commit()
     return contract
 
@@ -185,7 +176,6 @@ def add_commitment(contract_id: int, user: User, data: CommitmentInput) -> Commi
 def update_commitment(commitment_id: int, user: User, data: CommitmentInput) -> Commitment:
     """Change a commitment, never below what is already pledged or delivered against it."""
     _require_contract_manager(user)
-    begin_write()
     commitment = locked(Commitment, commitment_id)
     if commitment is None or commitment.contract.buyer_id != user.organisation_id:
         raise NotFound("No such commitment.")

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Contract, LedgerEntry, OrganisationKind, Pledge, ProxyValue, Role, User
 from app.services.audit import record_audit
 from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from app.services.locking import begin_write, locked
+from app.services.locking import locked
 
 
 class LedgerError(DomainError):
@@ -61,7 +61,6 @@ def reverse_entry(entry_id: int, user: User, *, reason: str) -> LedgerEntry:
         raise Forbidden("Only contract managers and moderators can reverse ledger entries.")
     if not (reason or "").strip():
         raise ValidationFailed("Enter why this entry is being reversed", "reason")
-    begin_write()
     original = locked(LedgerEntry, entry_id)
     contract = db.session.get(Contract, original.contract_id) if original is not None else None
     if contract is None or contract.buyer_id != user.organisation_id:

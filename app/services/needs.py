@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.email import absolute_url, queue_email
 from app.extensions import db
+from app.formatting import long_date
 from app.models import (
     Area, Measure, Need, NeedCategory, NeedStatus, OrganisationKind, Theme, User, utcnow,
 )
@@ -162,7 +163,7 @@ def approve_need(need_id: int, moderator: User, *, note: str = "", today: date |
     need = _need_for_moderation(need_id)
     _require_status(need, {NeedStatus.PENDING_REVIEW}, "approve")
     if need.needed_by <= (today or date.today()):
-        raise NeedError(f"This need cannot be published: it is needed by {need.needed_by.day} {need.needed_by:%B %Y}, "
+        raise NeedError(f"This need cannot be published: it is needed by {long_date(need.needed_by)}, "
                         "which is not in the future. Request changes to ask the organisation for a later date.")
     need.status, need.opened_at, need.moderation_note = NeedStatus.OPEN, utcnow(), ""
     record_audit(moderator, "need.approved", need, reason=note.strip())

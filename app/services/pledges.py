@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.email import absolute_url, queue_email
-from app.formatting import quantity as _fmt, with_unit
+from app.formatting import long_date, quantity as _fmt, with_unit
 from app.extensions import db
 from app.models import (
     Commitment, LedgerEntry, Need, NeedStatus, OrganisationKind, Pledge, PledgeStatus, Role, User, utcnow,
@@ -31,11 +31,6 @@ NEED_ENDED_REASONS = {
     NeedStatus.HIDDEN: "A moderator took this need down.",
     NeedStatus.EXPIRED: "This need passed its needed-by date.",
 }
-
-
-def _long_date(day: date) -> str:
-    """A date the GOV.UK way, e.g. 5 January 2027, for messages."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def _require_member(user: User, kind: OrganisationKind, doing: str) -> None:
@@ -96,8 +91,7 @@ def make_pledge(user: User, *, need_id: int, commitment_id: int, quantity: Decim
     _require_positive(quantity)
     if proposed_on < today:
         raise ValidationFailed("The proposed date must be today or in the future", "proposed_on")
-    begin_write()
-    # Lock order everywhere: need, then commitment, then pledge.
+    # Lock order everywhere: need, then commitment, then pledge (locked() also takes SQLite's write lock).
     need = locked(Need, need_id)
     if need is None or not need.status.is_public:
         raise NotFound("No such need.")
@@ -109,7 +103,7 @@ def make_pledge(user: User, *, need_id: int, commitment_id: int, quantity: Decim
     if commitment.contract.has_ended_by(today):
         raise PledgeError("That contract has ended, so its commitments take no new pledges.")
     if not commitment.contract.has_started_by(today):
-        raise PledgeError(f"That contract starts on {_long_date(commitment.contract.starts_on)}, "
+        raise PledgeError(f"That contract starts on {long_date(commitment.contract.starts_on)}, "
                           "so its commitments take pledges from then.")
     if commitment.measure_id != need.measure_id:
         raise PledgeError("That commitment counts a different measure from this need.")
@@ -215,10 +209,10 @@ def _require_delivery_date_in_term(pledge: Pledge, delivered_on: date) -> None:
     made_on = pledge.created_at.replace(tzinfo=timezone.utc).astimezone().date()
     starts_on = pledge.commitment.contract.starts_on
     if delivered_on < made_on:
-        raise ValidationFailed(f"The delivery date must be on or after {_long_date(made_on)}, when you made the pledge",
+        raise ValidationFailed(f"The delivery date must be on or after {long_date(made_on)}, when you made the pledge",
                                "delivered_on")
     if delivered_on < starts_on:
-        raise ValidationFailed(f"The delivery date must be on or after {_long_date(starts_on)}, when the contract "
+        raise ValidationFailed(f"The delivery date must be on or after {long_date(starts_on)}, when the contract "
                                "started", "delivered_on")
 
 

@@ -5,17 +5,17 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from app.email import absolute_url, queue_email
 from app.extensions import db
+from app.formatting import long_date
 from app.models import (
     Area, Measure, MeasureCategory, NeedCategory, OrganisationKind, ProxyValue, Role, Theme, TokenPurpose, User,
     UserRole,
 )
-from app.services.accounts import normalise_email, saving_new_email, user_by_email
+from app.services.accounts import normalise_email, user_by_email
 from app.services.audit import record_audit
-from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed, unique_or_field_error
 from app.services.passwords import issue_token
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
@@ -96,15 +96,6 @@ def clean_source_note(note: str | None) -> str:
 
 # --- helpers ----------------------------------------------------------------------------------------------------
 
-def _commit_unique(message: str, field_name: str) -> None:
-    """Commit; if a unique constraint fires (two admins at once), say so next to the field."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise ValidationFailed(message, field_name) from None
-
-
 def _require_unique(model, column, value: str, message: str, field_name: str, *, except_id: int | None = None) -> None:
     """Refuse a name that another row already uses (ignoring case)."""
     query = select(model.id).where(func.lower(column) == value.lower())
@@ -141,10 +132,11 @@ def create_area(actor: User, name: str) -> Area:
     """Add an area that needs and commitments can be placed in."""
     require_admin(actor)
     area = Area(name=_area_name(name))
-    db.session.add(area)
-    db.session.flush()
-    record_audit(actor, "area.created", area, name=area.name)
-    _commit_unique(f"There is already an area called {area.name}", "name")
+    with unique_or_field_error(f"There is already an area called {area.name}", "name"):
+        db.session.add(area)
+        db.session.flush()
+        record_audit(actor, "area.created", area, name=area.name)
+        db.session.commit()
     return area
 
 
@@ -156,7 +148,8 @@ def rename_area(actor: User, area_id: int, name: str) -> Area:
     old_name, area.name = area.name, new_name
     if old_name != new_name:
         record_audit(actor, "area.renamed", area, old_name=old_name, new_name=new_name)
-    _commit_unique(f"There is already an area called {new_name}", "name")
+    with unique_or_field_error(f"There is already an area called {new_name}", "name"):
+        db.session.commit()
     return area
 
 
@@ -185,10 +178,11 @@ def create_theme(actor: User, name: str, description: str = "") -> Theme:
     require_admin(actor)
     name, description = _theme_fields(name, description)
     theme = Theme(name=name, description=description)
-    db.session.add(theme)
-    db.session.flush()
-    record_audit(actor, "theme.created", theme, name=theme.name)
-    _commit_unique(f"There is already a theme called {name}", "name")
+    with unique_or_field_error(f"There is already a theme called {name}", "name"):
+        db.session.add(theme)
+        db.session.flush()
+        record_audit(actor, "theme.created", theme, name=theme.name)
+        db.session.commit()
     return theme
 
 
@@ -202,7 +196,8 @@ def update_theme(actor: User, theme_id: int, *, name: str, description: str, is_
     theme.name, theme.description, theme.is_active = name, description, is_active
     if changes:
         record_audit(actor, "theme.updated", theme, changes=changes)
-    _commit_unique(f"There is already a theme called {name}", "name")
+    with unique_or_field_error(f"There is already a theme called {name}", "name"):
+        db.session.commit()
     return theme
 
 
@@ -244,10 +239,11 @@ def create_measure(actor: User, data: MeasureInput) -> Measure:
     if code_in_use(code):
         raise ValidationFailed(f"There is already a measure with the code {code}", "code")
     measure = new_measure(data)
-    db.session.add(measure)
-    db.session.flush()
-    record_audit(actor, "measure.created", measure, code=code)
-    _commit_unique(f"There is already a measure with the code {code}", "code")
+    with unique_or_field_error(f"There is already a measure with the code {code}", "code"):
+        db.session.add(measure)
+        db.session.flush()
+        record_audit(actor, "measure.created", measure, code=code)
+        db.session.commit()
     return measure
 
 
@@ -275,7 +271,7 @@ def build_proxy_value(measure: Measure, value: ProxyInput, actor: User | None) -
     clash = existing_proxy(measure, value.effective_from)
     if clash is not None:
         raise ValidationFailed(
-            f"{measure.code} already has a proxy value from {_long_date(value.effective_from)}. "
+            f"{measure.code} already has a proxy value from {long_date(value.effective_from)}. "
             "Values are never changed: choose a different date for the new value", "effective_from")
     proxy = ProxyValue(measure=measure, pence_per_unit=value.pence_per_unit, effective_from=value.effective_from,
                        source_note=clean_source_note(value.source_note), is_default=value.is_default,
@@ -288,18 +284,14 @@ def add_proxy_value(measure_id: int, pence_per_unit: int, effective_from: date, 
     """Give a measure a new value from a date on; earlier values stay exactly as they were."""
     require_admin(actor)
     measure = _get(Measure, measure_id, "measure", lock=True)
-    proxy = build_proxy_value(measure, ProxyInput(pence_per_unit, effective_from, source_note), actor)
-    db.session.flush()
-    record_audit(actor, "proxy_value.added", proxy, measure=measure.code, pence_per_unit=pence_per_unit,
-                 effective_from=effective_from.isoformat())
-    _commit_unique(f"{measure.code} already has a proxy value from {_long_date(effective_from)}. "
-                   "Values are never changed: choose a different date for the new value", "effective_from")
+    with unique_or_field_error(f"{measure.code} already has a proxy value from {long_date(effective_from)}. "
+                               "Values are never changed: choose a different date for the new value", "effective_from"):
+        proxy = build_proxy_value(measure, ProxyInput(pence_per_unit, effective_from, source_note), actor)
+        db.session.flush()
+        record_audit(actor, "proxy_value.added", proxy, measure=measure.code, pence_per_unit=pence_per_unit,
+                     effective_from=effective_from.isoformat())
+        db.session.commit()
     return proxy
-
-
-def _long_date(day: date) -> str:
-    """A date the GOV.UK way, e.g. 1 April 2025."""
-    return f"{day.day} {day:%B %Y}"
 
 
 # --- council users ----------------------------------------------------------------------------------------------
@@ -338,8 +330,7 @@ def invite_council_user(admin: User, name: str, email: str, roles) -> User:
     invitee = User(organisation_id=admin.organisation_id, name=name, email=email, invited_by_id=admin.id,
                    role_rows=[UserRole(role=r) for r in wanted])
     hours = current_app.config["INVITE_TOKEN_HOURS"]
-    # The unique constraint fires at the flush, so the guard must cover it as well as the commit.
-    with saving_new_email("An account already uses this email address"):
+    with unique_or_field_error("An account already uses this email address", "email", constraint_mentions="email"):
         db.session.add(invitee)
         db.session.flush()
         token = issue_token(invitee, TokenPurpose.INVITE, hours)

@@ -9,7 +9,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, S
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.forms_common import optional_int, select_choices, single_line
-from app.forms_fields import GovDateField, QuantityField, without_nul
+from app.forms_fields import GovDateField, QuantityField
 from app.models import NeedCategory
 
 
@@ -20,11 +20,11 @@ class NeedForm(FlaskForm):
     measure_categories: dict[int, frozenset[str]] = {}
 
     title = StringField("Title", widget=GovTextInput(), description="For example, a meeting room for our carers' group.",
-                        filters=[without_nul, single_line],
+                        filters=[single_line],
                         validators=[DataRequired("Enter a title"),
                                     Length(max=120, message="Title must be 120 characters or fewer")])
     summary = StringField("Short summary", widget=GovTextInput(), description="One sentence shown in search results.",
-                          filters=[without_nul, single_line],
+                          filters=[single_line],
                           validators=[DataRequired("Enter a short summary"),
                                       Length(max=300, message="Summary must be 300 characters or fewer")])
     description = TextAreaField(
@@ -32,7 +32,6 @@ class NeedForm(FlaskForm):
         description="Say what you need and what difference it will make. Leave a blank line between paragraphs. "
                     "You can write **bold**, *italic*, lists (start lines with - ) and links. "
                     "Do not include personal details of the people you support.",
-        filters=[without_nul],
         validators=[DataRequired("Enter a description"),
                     Length(max=10000, message="Description must be 10,000 characters or fewer")])
     category = RadioField("What kind of help do you need?", widget=GovRadioInput(),
@@ -60,7 +59,6 @@ class NeedForm(FlaskForm):
                              validators=[InputRequired("Enter the date it is needed by")])
     contact = TextAreaField("How should a supplier get in touch?", widget=GovTextArea(),
                             description="For example, a work email address or phone number. Shown only to signed-in suppliers and moderators.",
-                            filters=[without_nul],
                             validators=[DataRequired("Enter how a supplier should get in touch"),
                                         Length(max=500, message="Contact details must be 500 characters or fewer")])
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())

@@ -4,11 +4,9 @@ from flask_login import current_user
 
 from app.forms_common import ConfirmForm, apply_service_error, select_choices
 from app.models import NeedCategory
-from app.queries.needs import need_with_details, organisation_needs, remaining_quantity
-from app.queries.pledges import need_pledges
-from app.queries.reference import (
-    active_area_choices, active_measure_categories, active_measure_choices, active_theme_choices,
-)
+from app.queries.needs import need_with_details, organisation_needs
+from app.queries.pledges import need_pledges, need_remaining
+from app.queries.reference import active_area_choices, active_measure_choices, active_theme_choices
 from app.services import needs
 from app.services.errors import DomainError
 from app.vcse import bp
@@ -18,10 +16,11 @@ from app.vcse.forms import NeedForm
 def _need_form(**kwargs) -> NeedForm:
     """A need form with today's choices of measures, areas and themes."""
     form = NeedForm(**kwargs)
-    form.measure_id.choices = select_choices([("", "Select a measure")] + active_measure_choices())
+    measures = active_measure_choices()
+    form.measure_id.choices = select_choices([("", "Select a measure")] + measures.choices)
+    form.measure_categories = measures.categories
     form.area_id.choices = select_choices([("", "Select an area")] + active_area_choices())
     form.theme_ids.choices = select_choices(active_theme_choices())
-    form.measure_categories = active_measure_categories()
     return form
 
 
@@ -104,7 +103,7 @@ def edit_need(need_id: int):
 def need(need_id: int):
     """One of your needs: its status, details and what you can do next."""
     need = _own_need_or_404(need_id)
-    return render_template("vcse/need.html", need=need, remaining=remaining_quantity(need), form=ConfirmForm(),
+    return render_template("vcse/need.html", need=need, remaining=need_remaining(need), form=ConfirmForm(),
                            pledges=need_pledges(need_id))
 
 
