@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined
 
-from app.http import AppRequest
+from app.web import register_web
 from config import CONFIGS, ProductionConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,12 +22,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.from_object(config)
     app.config.update(overrides or {})
     Path(app.instance_path).mkdir(exist_ok=True)
-    app.request_class = AppRequest
     register_templates(app)
+    register_web(app)
     register_extensions(app)
     register_blueprints(app)
-    register_error_pages(app)
-    register_security_headers(app)
     register_cli(app)
     register_outbox_delivery(app)
     if app.config["PROXY_FIX_HOPS"]:
@@ -59,14 +57,12 @@ def register_templates(app: Flask) -> None:
     if app.config.get("TESTING"):
         app.jinja_env.undefined = RenderStrictUndefined
     WTFormsHelpers(app)
-    from app.template_helpers import register_template_helpers
-    register_template_helpers(app)
 
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
-    from app import permissions
+    from app.web.guards import configure_login
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -74,7 +70,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    permissions.configure_login(login_manager)
+    configure_login(login_manager)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -96,18 +92,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(vcse_bp, url_prefix="/vcse")
     app.register_blueprint(supplier_bp, url_prefix="/supplier")
-
-
-def register_error_pages(app: Flask) -> None:
-    """Friendly error pages in the site layout; a 500 rolls the session back."""
-    from app.errors import register
-    register(app)
-
-
-def register_security_headers(app: Flask) -> None:
-    """Send security headers on every response."""
-    from app.errors import add_security_headers
-    app.after_request(add_security_headers)
 
 
 def register_outbox_delivery(app: Flask) -> None:

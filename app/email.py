@@ -27,11 +27,24 @@ class Addressee:
     email: str
 
 
-def absolute_url(endpoint: str, **values) -> str:
-    """A link for an email, built from BASE_URL and never from a request's Host header."""
+# The pages emails link to, by the names services use: services pass a name and ids, never a blueprint endpoint.
+EMAIL_PAGES = {
+    "sign_in": "auth.sign_in",
+    "verify_email": "auth.verify_email",
+    "reset_password": "auth.reset_password",
+    "accept_invite": "auth.accept_invite",
+    "vcse_need": "vcse.need",
+    "vcse_pledge": "vcse.pledge",
+    "supplier_pledge": "supplier.pledge",
+    "supplier_contracts": "supplier.contracts",
+}
+
+
+def email_link(page: str, **values) -> str:
+    """The absolute address of a page for an email, built from BASE_URL and never from a request's Host header."""
     base = current_app.config["BASE_URL"]
     adapter = current_app.url_map.bind(urlsplit(base).netloc or "localhost")
-    return base + adapter.build(endpoint, values)
+    return base + adapter.build(EMAIL_PAGES[page], values)
 
 
 def email_subject(text: str) -> str:

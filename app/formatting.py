@@ -1,4 +1,4 @@
-"""Plain-English formatting of quantities, shared by templates and service messages."""
+"""Plain-English formatting of quantities, money and dates, shared by templates, emails and service messages."""
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -39,3 +39,19 @@ def long_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {value:%B %Y}"
+
+
+def pounds(pence: int | None) -> str:
+    """Format pence as pounds, e.g. 123456 -> £1,234.56, exactly (integer arithmetic, never a float)."""
+    if pence is None:
+        return "—"
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(int(pence)), 100)
+    return f"{sign}£{whole:,}.{part:02d}"
+
+
+def date_time(value: datetime | None) -> str:
+    """Format a UTC timestamp, e.g. 5 January 2027 at 2:05pm."""
+    if value is None:
+        return ""
+    return f"{long_date(value)} at {value:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")

@@ -1,86 +1,36 @@
-"""Role guards for blueprints and the user loader: the one place access is decided."""
-from functools import wraps
-from urllib.parse import urlsplit
+"""Who may do what: the one place council roles and membership are decided.
 
-from flask import abort, redirect, request, url_for
-from flask_login import LoginManager, current_user
-from sqlalchemy import select
-
-from app.extensions import db
-from app.models import OrganisationKind, Role, User
+Plain functions of a user (and an organisation id), with no request, redirect or database query, so models'
+`can_*` methods, services and the blueprint guards in `app/web/guards.py` all ask the same questions.
+"""
+from app.models.organisation import OrganisationKind
+from app.models.user import Role
 
 
-def configure_login(login_manager: LoginManager) -> None:
-    """Load users by session token and send anonymous visitors to sign in."""
-    login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Sign in to see that page."
-    login_manager.login_message_category = "info"
-    login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(token: str) -> User | None:
-        """The active user whose current session token this is."""
-        user = db.session.scalars(select(User).where(User.session_token == token)).first()
-        return user if user is not None and user.is_active else None
+def uses_service(user) -> bool:
+    """Signed in, email verified and organisation approved."""
+    return user is not None and user.is_authenticated and user.can_use_service
 
 
-def safe_next(target: str | None, default: str) -> str:
-    """A ?next= target only if it stays on this site; otherwise the default."""
-    if not target or "\\" in target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
+def is_member(user, kind: OrganisationKind, organisation_id: int | None = None) -> bool:
+    """An approved member of an organisation of this kind (and, if given, of this very organisation)."""
+    if not uses_service(user) or user.organisation.kind is not kind:
+        return False
+    return organisation_id is None or user.organisation_id == organisation_id
 
 
-def require_signed_in():
-    """Before-request guard: anyone signed in, even if not yet verified or approved."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
-    return None
+def is_council(user, *roles: Role, council_id: int | None = None) -> bool:
+    """Approved council staff holding any of these roles (of this council, if given): the one council-role check."""
+    if not is_member(user, OrganisationKind.BUYER, council_id):
+        return False
+    return bool(user.roles & set(roles))
 
 
-def require_service_user():
-    """Signed in, email verified and organisation approved; otherwise to the waiting page."""
-    response = require_signed_in()
-    if response is not None:
-        return response
-    if not current_user.can_use_service:
-        return redirect(url_for("account.waiting"))
-    return None
+def is_vcse(user, organisation_id: int | None = None) -> bool:
+    """An approved member of a VCSE (of this one, if given)."""
+    return is_member(user, OrganisationKind.VCSE, organisation_id)
 
 
-def require_role(*roles: Role):
-    """Build a before-request guard for council staff holding any of these roles."""
-    def guard():
-        response = require_service_user()
-        if response is not None:
-            return response
-        if current_user.organisation.kind is not OrganisationKind.BUYER or not (current_user.roles & set(roles)):
-            abort(403)
-        return None
-    return guard
-
-
-def require_kind(kind: OrganisationKind):
-    """Build a before-request guard for members of one kind of organisation."""
-    def guard():
-        response = require_service_user()
-        if response is not None:
-            return response
-        if current_user.organisation.kind is not kind:
-            abort(403)
-        return None
-    return guard
-
-
-def role_required(*roles: Role):
-    """Decorator form of require_role for a single view."""
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            response = require_role(*roles)()
-            return response if response is not None else view(*args, **kwargs)
-        return wrapped
-    return decorator
+def is_supplier(user, organisation_id: int | None = None) -> bool:
+    """An approved member of a supplier (of this one, if given)."""
+    return is_member(user, OrganisationKind.SUPPLIER, organisation_id)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Area, AuditEvent, Measure, ProxyValue, Role, Theme, User
 from app.services import reference
-from app.services.errors import NotFound, ValidationFailed
+from app.errors import NotFound, Invalid
 from tests.conftest import post_form
 
 
@@ -111,7 +111,7 @@ def test_pounds_typed_become_exact_pence(client, make, ctx, as_admin, typed, pen
 
 
 @pytest.mark.parametrize("typed, message", [
-    ("12.211", "Proxy value must not have more than 2 decimal places"),
+    ("12.211", "Proxy value must have no more than 2 decimal places"),
     ("-1", "Proxy value must be £0 or more"),
     ("twelve", "Proxy value must be an amount in pounds, like 12.21"),
     ("", "Enter the value per unit in pounds"),
@@ -136,7 +136,7 @@ def test_service_refuses_negative_or_fractional_pence(app, make, admin_id):
     measure_id = make.measure(pence=None)
     with app.app_context():
         for bad in (-1, 12.5, "12"):
-            with pytest.raises(ValidationFailed) as raised:
+            with pytest.raises(Invalid) as raised:
                 reference.add_proxy_value(measure_id, bad, date(2026, 1, 1), "", _admin(admin_id))
             assert raised.value.field == "pence_per_unit"
 

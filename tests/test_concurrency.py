@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, LedgerEntry, Pledge, PledgeStatus
 from app.services import contracts, pledges
-from app.services.errors import DomainError
+from app.errors import DomainError
 from tests.loop_world import build_loop_world, delivered_pledge, user
 
 TODAY = date.today()

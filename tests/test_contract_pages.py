@@ -10,8 +10,8 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import db
 from app.models import Area, Commitment, Contract, ContractStatus, LedgerEntry, TargetKind, Theme, User
 from app.services import pledges, reference
-from app.services.pledges import PledgeError
-from app.template_helpers import pounds
+from app.errors import Conflict
+from app.formatting import pounds
 from tests import factories_ledger as fl
 from tests.conftest import csrf_token
 
@@ -225,7 +225,7 @@ def test_ending_a_contract_early_stops_new_pledges(app, client, login, ctx, worl
         contract = db.session.get(Contract, world.contract)
         assert (contract.status, contract.ended_on, contract.end_reason) == (
             ContractStatus.ENDED, TODAY, "Supplier went into administration")
-        with pytest.raises(PledgeError, match="contract has ended"):
+        with pytest.raises(Conflict, match="contract has ended"):
             pledges.make_pledge(db.session.get(User, world.supplier_user), need_id=world.need,
                                 commitment_id=world.commitment, quantity=Decimal("1"), message="", proposed_on=TODAY)
     page = _html(client.get(f"/contracts/{world.contract}"))

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import LedgerEntry, LedgerIsAppendOnly, Need, NeedStatus, Pledge, PledgeStatus, ProxyValue
 from app.services import ledger, pledges
-from app.services.errors import NotFound, ValidationFailed
-from app.services.pledges import PledgeError
+from app.errors import NotFound, Invalid
+from app.errors import Conflict
 from tests.loop_world import add_contract, build_loop_world, user
 
 TODAY = date.today()
@@ -99,11 +99,11 @@ def test_a_reversal_is_a_negative_entry_pointing_at_the_original_and_happens_onc
         original = pledges.confirm_delivery(pledge_id, user(world.vcse_user), quantity=Decimal("10"))
         reversal = ledger.reverse_entry(original.id, user(world.manager), reason="Counted on the wrong contract")
         assert (reversal.reverses_id, reversal.quantity, reversal.value_pence) == (original.id, Decimal("-10"), -12210)
-        with pytest.raises(ledger.LedgerError, match="already been reversed"):
+        with pytest.raises(ledger.Conflict, match="already been reversed"):
             ledger.reverse_entry(original.id, user(world.moderator), reason="Again")
-        with pytest.raises(ledger.LedgerError, match="itself a reversal"):
+        with pytest.raises(ledger.Conflict, match="itself a reversal"):
             ledger.reverse_entry(reversal.id, user(world.manager), reason="Undo")
-        with pytest.raises(ValidationFailed):
+        with pytest.raises(Invalid):
             ledger.reverse_entry(original.id, user(world.manager), reason="  ")
     with ctx():
         assert db.session.scalar(select(func.sum(LedgerEntry.value_pence))) == 0
@@ -124,12 +124,12 @@ def test_a_need_becomes_fulfilled_when_confirmed_quantity_reaches_what_it_wanted
 def test_pledges_never_exceed_what_the_commitment_or_the_need_has_left(ctx, world, app, make):
     with ctx():
         supplier = user(world.supplier_user)
-        with pytest.raises(ValidationFailed, match="Only 50 hours still needed"):
+        with pytest.raises(Invalid, match="Only 50 hours still needed"):
             pledges.make_pledge(supplier, need_id=world.need, commitment_id=world.commitment,
                                 quantity=Decimal("51"), message="", proposed_on=TODAY)
     small_contract, small_commitment = add_contract(app, world.council, world.supplier, world.manager, world.measure, "5")
     with ctx():
-        with pytest.raises(ValidationFailed, match="Only 5 hours left on that commitment"):
+        with pytest.raises(Invalid, match="Only 5 hours left on that commitment"):
             pledges.make_pledge(user(world.supplier_user), need_id=world.need, commitment_id=small_commitment,
                                 quantity=Decimal("6"), message="", proposed_on=TODAY)
         assert db.session.scalar(select(func.count()).select_from(Pledge)) == 0
@@ -142,7 +142,7 @@ def test_illegal_moves_are_refused_and_change_nothing(ctx, world, app, make):
         pledges.decline_pledge(pledge.id, user(world.vcse_user), reason="Already found help")
         pledge_id = pledge.id
     with ctx():
-        with pytest.raises(PledgeError):
+        with pytest.raises(Conflict):
             pledges.confirm_delivery(pledge_id, user(world.vcse_user), quantity=Decimal("5"))
         db.session.rollback()
         assert db.session.get(Pledge, pledge_id).status is PledgeStatus.DECLINED
@@ -165,7 +165,7 @@ def test_illegal_moves_are_refused_and_change_nothing(ctx, world, app, make):
     # An expired need takes no pledges.
     expired = make.need(world.vcse, status="expired", measure_id=world.measure)
     with ctx():
-        with pytest.raises(PledgeError, match="no longer open"):
+        with pytest.raises(Conflict, match="no longer open"):
             pledges.make_pledge(user(world.supplier_user), need_id=expired, commitment_id=world.commitment,
                                 quantity=Decimal("1"), message="", proposed_on=TODAY)
         db.session.rollback()
@@ -177,7 +177,7 @@ def test_an_ended_contract_takes_no_new_pledges(ctx, world):
 
     with ctx():
         end_contract(world.contract, user(world.manager), reason="Supplier went into administration")
-        with pytest.raises(PledgeError, match="ended"):
+        with pytest.raises(Conflict, match="ended"):
             pledges.make_pledge(user(world.supplier_user), need_id=world.need, commitment_id=world.commitment,
                                 quantity=Decimal("1"), message="", proposed_on=TODAY)
 
@@ -188,7 +188,7 @@ def test_a_commitment_cannot_be_cut_below_what_is_held(ctx, world):
     _delivered_pledge(ctx, world, "30")
     with ctx():
         data = CommitmentInput(measure_id=world.measure, quantity=Decimal("29"), due_on=TODAY + timedelta(days=9))
-        with pytest.raises(ValidationFailed, match="less than the 30 hours already pledged"):
+        with pytest.raises(Invalid, match="less than the 30 hours already pledged"):
             update_commitment(world.commitment, user(world.manager), data)
         db.session.rollback()
         data.quantity = Decimal("30")

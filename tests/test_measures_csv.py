@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, Measure, MeasureCategory, ProxyValue, User
 from app.services.measures_csv import COLUMNS, CsvImportFailed, decode_upload, export_measures_csv, import_measures_csv
-from app.services.errors import ValidationFailed
+from app.errors import Invalid
 from app.services.reference_defaults import load_default_reference
 
 HEADER = ",".join(COLUMNS) + "\n"
@@ -196,7 +196,7 @@ def test_header_case_byte_order_mark_and_spaces_are_forgiven(app, admin_id):
 
 
 def test_a_file_that_is_not_utf8_is_refused(app):
-    with pytest.raises(ValidationFailed, match="UTF-8"):
+    with pytest.raises(Invalid, match="UTF-8"):
         decode_upload("café".encode("latin-1"))
 
 

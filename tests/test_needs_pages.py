@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.formatting import one_line
-from app.template_helpers import NEED_NEXT_STEPS
+from app.web.templating import NEED_NEXT_STEPS
 from app.models import AuditEvent, Need, NeedStatus, OutboxMessage, User, utcnow
 from tests import factories_contracts as fc
 from tests import factories_ledger as fl

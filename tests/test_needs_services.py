@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Need, NeedCategory, NeedStatus, OutboxMessage, Theme, User
 from app.services import needs
-from app.services.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import NotAllowed, NotFound, Invalid
 from tests.test_needs_pages import speed_up_app  # noqa: F401  (an autouse fixture)
 
 ALL_STATUSES = [s.value for s in NeedStatus]
@@ -130,7 +130,7 @@ def test_refused_move_raises_need_error_and_changes_nothing(world, make, ctx, mo
     for status in refused_statuses:
         need_id = _need_in(world, make, status)
 
-        with pytest.raises(needs.NeedError) as refused:
+        with pytest.raises(needs.Conflict) as refused:
             _make_move(world, ctx, move, need_id)
 
         assert "cannot" in refused.value.message
@@ -212,7 +212,7 @@ def test_decision_without_a_reason_is_refused_on_the_reason_field(world, make, c
     keyword = "message" if move == "request_changes" else "reason"
 
     for blank in ("", "   \n  "):
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(Invalid) as refused:
             call(ctx, world.moderator, service, need_id, **{keyword: blank})
         assert refused.value.field == "reason"
 
@@ -256,7 +256,7 @@ def test_only_verified_members_of_approved_vcse_organisations_can_create_needs(w
     pending_vcse = make.user(make.organisation(kind="vcse", status="pending"))
     unverified_vcse = make.user(world.org, verified=False)
     for user_id in (world.supplier, pending_vcse, unverified_vcse, world.moderator):
-        with pytest.raises(Forbidden):
+        with pytest.raises(NotAllowed):
             call(ctx, user_id, needs.create_need, data=need_input(world))
 
     with ctx():
@@ -280,7 +280,7 @@ def test_rules_only_the_service_knows_are_field_errors_and_nothing_is_saved(worl
         ({"needed_by": date.today() - timedelta(days=1)}, "needed_by"),
     ]
     for changes, field in cases:
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(Invalid) as refused:
             call(ctx, world.member, needs.create_need, data=need_input(world, **changes))
         assert refused.value.field == field, changes
 
@@ -292,7 +292,7 @@ def test_a_failed_edit_keeps_the_saved_need_as_it_was(world, make, ctx):
     need_id = make.need(world.org, status="draft", measure_id=world.measure, area_id=world.area,
                         theme_ids=[world.theme], title="Original title")
 
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Invalid):
         call(ctx, world.member, needs.update_need, need_id,
              data=need_input(world, title="New title", measure_id=world.space_measure))
 
@@ -303,7 +303,7 @@ def test_a_draft_whose_date_has_passed_cannot_be_submitted(world, make, ctx):
     need_id = make.need(world.org, status="draft", measure_id=world.measure, area_id=world.area,
                         theme_ids=[world.theme], needed_by=date.today())
 
-    with pytest.raises(needs.NeedError, match="has passed"):
+    with pytest.raises(needs.Conflict, match="has passed"):
         call(ctx, world.member, needs.submit_need, need_id)
 
     assert status_of(make, need_id) == "draft"

@@ -9,7 +9,7 @@ from app.email import queue_email, send_pending
 from app.extensions import db, mail
 from app.models import Organisation, OutboxMessage, OutboxStatus, User, utcnow
 from app.services import organisations
-from app.services.errors import DomainError
+from app.errors import DomainError
 
 
 def queue(ctx, make, to: str = "pat@example.org", **changes) -> int:

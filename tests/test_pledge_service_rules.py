@@ -11,8 +11,8 @@ from app.models import LedgerEntry, Need, Pledge, PledgeStatus
 from app.queries.capacity import commitment_held, need_held
 from app.queries.pledges import eligible_commitments
 from app.services import ledger, pledges
-from app.services.errors import NotFound, ValidationFailed
-from app.services.pledges import PledgeError
+from app.errors import NotFound, Invalid
+from app.errors import Conflict
 from tests import factories_contracts as fc
 from tests.conftest import login_as, post_form
 from tests.loop_world import build_loop_world, user
@@ -64,7 +64,7 @@ def test_a_reversed_delivery_releases_its_hold_on_the_commitment_and_the_need(ap
                                note="Done")
         entry_id = pledges.confirm_delivery(pledge_id, user(world.vcse_user), quantity=Decimal("10")).id
         assert (commitment_held(world.commitment), need_held(world.need)) == (Decimal("10"), Decimal("10"))
-        with pytest.raises(ValidationFailed, match="Only 0 hours left on that commitment"):
+        with pytest.raises(Invalid, match="Only 0 hours left on that commitment"):
             pledges.make_pledge(user(world.supplier_user), need_id=world.need, commitment_id=world.commitment,
                                 quantity=Decimal("1"), message="", proposed_on=TODAY)
     supplier = _client(app, world.supplier_user)
@@ -91,7 +91,7 @@ def test_a_reversed_delivery_releases_its_hold_on_the_commitment_and_the_need(ap
 def test_a_delivery_cannot_be_dated_before_the_pledge_was_made(ctx, world):
     with ctx():
         pledge_id = _accepted(world)
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(Invalid) as refused:
             pledges.mark_delivered(pledge_id, user(world.supplier_user), quantity=Decimal("10"),
                                    delivered_on=TODAY - timedelta(days=1), note="Done")
         made_on = db.session.get(Pledge, pledge_id).created_at.replace(tzinfo=timezone.utc).astimezone().date()
@@ -107,7 +107,7 @@ def test_a_delivery_cannot_be_dated_before_the_contract_started(ctx, world):
     starts_on = TODAY - timedelta(days=30)  # the loop world's contract
     with ctx():
         pledge_id = _accepted(world, made_on=starts_on - timedelta(days=10))  # made before the rule existed
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(Invalid) as refused:
             pledges.mark_delivered(pledge_id, user(world.supplier_user), quantity=Decimal("10"),
                                    delivered_on=starts_on - timedelta(days=1), note="Done")
         assert (refused.value.field, refused.value.message) == (
@@ -171,7 +171,7 @@ def test_a_contract_that_has_not_started_takes_no_pledges_until_its_start_date(c
     supplier_user, commitment = future
     starts_on = TODAY + timedelta(days=7)
     with ctx():
-        with pytest.raises(PledgeError, match=f"That contract starts on {long_date(starts_on)}, so its commitments "
+        with pytest.raises(Conflict, match=f"That contract starts on {long_date(starts_on)}, so its commitments "
                                               "take pledges from then."):
             pledges.make_pledge(user(supplier_user), need_id=world.need, commitment_id=commitment,
                                 quantity=Decimal("1"), message="", proposed_on=TODAY)

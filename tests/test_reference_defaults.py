@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import select
 
-from app.defaults import DEFAULT_MEASURES, DEFAULT_THEMES, DEFAULTS_FROM
+from app.services.reference_data import DEFAULT_MEASURES, DEFAULT_THEMES, DEFAULTS_FROM
 from app.extensions import db
 from app.models import Area, Measure, ProxyValue, Theme
 from app.services.reference_defaults import load_default_reference

@@ -1,7 +1,7 @@
 """Template filters: money is formatted exactly from integer pence."""
 import pytest
 
-from app.template_helpers import pounds
+from app.formatting import pounds
 
 
 @pytest.mark.parametrize("pence, shown", [

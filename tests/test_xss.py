@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.http import without_nul
+from app.web.request import without_nul
 from app.models import Need, NeedCategory, Organisation, OutboxMessage, User
 from app.sanitise import render_rich_text, strip_tags
 from app.services import needs

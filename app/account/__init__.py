@@ -1,7 +1,7 @@
 """Pages for any signed-in user: their account, their team, the waiting page."""
 from flask import Blueprint
 
-from app.permissions import require_signed_in
+from app.web.guards import require_signed_in
 
 bp = Blueprint("account", __name__)
 bp.before_request(require_signed_in)

@@ -4,7 +4,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from app.forms_common import email_field, new_password_field, single_line
+from app.forms.common import email_field, new_password_field, single_line
 
 
 class ChangePasswordForm(FlaskForm):

@@ -6,10 +6,10 @@ from flask_login import current_user, login_user
 from app.account import bp
 from app.account.forms import ChangePasswordForm, InviteForm
 from app.extensions import limiter
-from app.forms_common import ConfirmForm, apply_service_error
+from app.forms.common import ConfirmForm, apply_service_error
 from app.queries.organisations import team_members
 from app.services import accounts
-from app.services.errors import DomainError
+from app.errors import DomainError
 
 
 @bp.get("/")

@@ -1,16 +1,16 @@
 """Admin forms: roles, invitations, areas, themes, measures, proxy values and the CSV import."""
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput, GovCheckboxInput, GovFileInput, GovSubmitInput, GovTextArea, GovTextInput,
 )
-from wtforms import BooleanField, Field, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp
 
-from app.forms_common import email_field, select_choices, single_line
-from app.forms_fields import GovDateField
+from app.forms.common import email_field, select_choices, single_line
+from app.forms.fields import GovDateField, PoundsField
 from app.models import NeedCategory, Role
 
 ROLE_HINTS = {
@@ -31,38 +31,6 @@ def category_checkboxes() -> SelectMultipleField:
     return SelectMultipleField("Which kinds of help does it count?", widget=GovCheckboxesInput(),
                                choices=select_choices(NeedCategory.choices()), description="Select all that apply.",
                                validators=[InputRequired("Select at least one kind of help this measure counts")])
-
-
-class PoundsField(Field):
-    """Pounds and pence typed like 12.21, kept as exact integer pence (never a float)."""
-
-    widget = GovTextInput()
-
-    def _value(self) -> str:
-        """What to show in the box: what was typed, or the stored pence as pounds."""
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else f"{Decimal(self.data) / 100:.2f}"
-
-    def process_formdata(self, valuelist):
-        """Parse pounds exactly into pence, with a message a person understands."""
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip().replace(",", "").removeprefix("£").strip()
-        if not text:
-            return
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError("Proxy value must be an amount in pounds, like 12.21") from None
-        if not value.is_finite():
-            raise ValueError("Proxy value must be an amount in pounds, like 12.21")
-        if value < 0:
-            raise ValueError("Proxy value must be £0 or more")
-        if value.as_tuple().exponent < -2:
-            raise ValueError("Proxy value must not have more than 2 decimal places, like 12.21")
-        if value > Decimal("10000000"):
-            raise ValueError("Proxy value must be £10,000,000 or less")
-        self.data = int(value * 100)
 
 
 class RolesForm(FlaskForm):
@@ -135,7 +103,8 @@ class NewMeasureForm(MeasureForm):
 class ProxyValueForm(FlaskForm):
     """A new proxy value for a measure, from a date on."""
 
-    pence_per_unit = PoundsField("Value per unit, in pounds", description="For example, 12.21 for £12.21.",
+    pence_per_unit = PoundsField("Value per unit, in pounds", noun="Proxy value", example="12.21", allow_zero=True,
+                                 most=Decimal("10000000"), description="For example, 12.21 for £12.21.",
                                  validators=[InputRequired("Enter the value per unit in pounds, like 12.21")])
     effective_from = GovDateField("Applies from", what="The date it applies from", description="For example, 1 4 2026",
                                   validators=[InputRequired("Enter the date it applies from")])

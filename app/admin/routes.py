@@ -10,11 +10,11 @@ from app.admin.forms import (
     ThemeForm,
 )
 from app.extensions import db
-from app.forms_common import ConfirmForm, apply_service_error
+from app.forms.common import ConfirmForm, apply_service_error
 from app.models import Area, NeedCategory, Theme
 from app.queries import admin as queries
 from app.services import measures_csv, reference
-from app.services.errors import DomainError
+from app.errors import DomainError
 
 
 def _page() -> int:

@@ -6,7 +6,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, PasswordField, RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from app.forms_common import email_field, new_password_field, select_choices, single_line
+from app.forms.common import email_field, new_password_field, select_choices, single_line
 
 
 class SignInForm(FlaskForm):

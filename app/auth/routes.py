@@ -7,12 +7,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import bp
 from app.auth.forms import ForgottenPasswordForm, NewPasswordForm, RegisterForm, SignInForm
 from app.extensions import limiter
-from app.forms_common import apply_service_error, select_choices
+from app.forms.common import apply_service_error, select_choices
 from app.models import OrganisationKind
-from app.permissions import safe_next
+from app.web.guards import safe_next
 from app.queries.reference import active_area_choices
 from app.services import accounts
-from app.services.errors import DomainError
+from app.errors import DomainError
 
 
 def _login_limit() -> str:

@@ -2,7 +2,7 @@
 from flask import Blueprint
 
 from app.models import Role
-from app.permissions import require_role
+from app.web.guards import require_role
 
 bp = Blueprint("contracts", __name__)
 # Moderators may read contracts and reverse entries; changing contracts needs the contract manager role per view.

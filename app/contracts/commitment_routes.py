@@ -5,13 +5,13 @@ from flask_login import current_user
 from app.contracts import bp
 from app.contracts.forms import CommitmentForm, ReverseEntryForm
 from app.contracts.routes import refused
-from app.forms_common import select_choices
+from app.forms.common import select_choices
 from app.models import ContractStatus, Role
-from app.permissions import role_required
+from app.web.guards import role_required
 from app.queries.contracts import council_commitment, council_contract, council_ledger_entry, measure_choices
 from app.queries.reference import active_area_choices, active_theme_choices
 from app.services import contracts, ledger
-from app.services.errors import DomainError
+from app.errors import DomainError
 
 
 def _commitment_form(**kwargs) -> CommitmentForm:

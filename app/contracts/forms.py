@@ -1,57 +1,18 @@
 """Forms for contracts, commitments and ledger reversals."""
-from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
 )
-from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.forms_common import optional_int, select_choices
-from app.forms_fields import GovDateField, QuantityField
+from app.forms.common import optional_int, select_choices
+from app.forms.fields import GovDateField, PoundsField, QuantityField
 from app.models import TargetKind
 
 TARGET_HINT = "Surrey's policy expects social value worth at least 10% of the contract value."
 _NOTE_LIMIT = Length(max=2000, message="Note must be 2,000 characters or fewer")
-
-
-class PoundsField(Field):
-    """An amount in pounds, typed like 1,250,000 or 1250000.50, held exactly as integer pence."""
-
-    widget = GovTextInput()
-
-    def __init__(self, label=None, validators=None, *, noun: str = "Amount", **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.noun = noun
-
-    def _value(self) -> str:
-        """What to show in the box: what was typed, or the stored pence as pounds."""
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return f"{self.data // 100:,}" if self.data % 100 == 0 else f"{Decimal(self.data) / 100:,.2f}"
-
-    def process_formdata(self, valuelist):
-        """Parse pounds exactly with Decimal, with messages a person understands."""
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip().replace(",", "").removeprefix("£").strip()
-        if not text:
-            return
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"{self.noun} must be an amount in pounds, like 1,250,000 or 1250000.50") from None
-        if not value.is_finite():
-            raise ValueError(f"{self.noun} must be an amount in pounds, like 1,250,000 or 1250000.50")
-        if value <= 0:
-            raise ValueError(f"{self.noun} must be more than £0")
-        if value.as_tuple().exponent < -2:
-            raise ValueError(f"{self.noun} must have no more than 2 decimal places (whole pence)")
-        if value >= Decimal("10000000000"):
-            raise ValueError(f"{self.noun} must be less than £10,000,000,000")
-        self.data = int(value * 100)
 
 
 class ContractForm(FlaskForm):
@@ -67,7 +28,7 @@ class ContractForm(FlaskForm):
     supplier_id = SelectField("Supplier", widget=GovSelect(), coerce=optional_int, validate_choice=False,
                               description="Only suppliers a moderator has approved are listed.",
                               validators=[InputRequired("Select the supplier")])
-    value_pence = PoundsField("Contract value", noun="Contract value", description="In pounds, for example 1,250,000.",
+    value_pence = PoundsField("Contract value", noun="Contract value", example="1,250,000 or 1250000.50", description="In pounds, for example 1,250,000.",
                               validators=[InputRequired("Enter the contract value")])
     starts_on = GovDateField("Start date", what="The start date", description="For example, 1 4 2025",
                              validators=[InputRequired("Enter the start date")])

@@ -4,15 +4,15 @@ from flask_login import current_user
 
 from app.contracts import bp
 from app.contracts.forms import ContractForm, EndContractForm
-from app.forms_common import apply_service_error, select_choices
+from app.forms.common import apply_service_error, select_choices
 from app.models import ContractStatus, Role, TargetKind
-from app.permissions import role_required
+from app.web.guards import role_required
 from app.queries.contracts import (
     approved_supplier_choices, contract_manager_choices, contract_page, council_contract, council_contracts,
     council_suppliers,
 )
 from app.services import contracts
-from app.services.errors import DomainError
+from app.errors import DomainError
 
 
 def refused(error: DomainError, form, template: str, back: str, **context):

@@ -20,3 +20,22 @@ class LabelledEnum(str, enum.Enum):
     def choices(cls) -> list[tuple[str, str]]:
         """(value, label) pairs for a form field."""
         return [(m.value, m.label) for m in cls]
+
+
+# The largest id an INTEGER primary key holds on PostgreSQL; larger numbers can name no row.
+MAX_ID = 2**31 - 1
+
+
+def parse_id(text: str) -> int:
+    """A row id from typed text; ValueError for anything that cannot be one (not a number, 0, negative, too big)."""
+    value = int(text)
+    if not 1 <= value <= MAX_ID:
+        raise ValueError(f"{text!r} is not an id")
+    return value
+
+
+def parse_filter_id(text: str) -> int:
+    """An id to filter by: any whole number is kept as typed, and one no row can have (0, negative, too big)
+    becomes 0, which matches nothing (ValueError if it is not a whole number at all)."""
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else 0

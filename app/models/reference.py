@@ -1,5 +1,6 @@
 """The council's reference lists: areas, priority themes, measures and proxy values."""
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -78,9 +79,21 @@ class Measure(db.Model):
         return sorted((row.category for row in self.category_rows), key=order.index)
 
     def proxy_on(self, day: date) -> "ProxyValue | None":
-        """The proxy value in force on a day, if any."""
+        """The proxy value in force on a day: the latest that took effect on or before it (the one rule for this)."""
         in_force = [p for p in self.proxy_values if p.effective_from <= day]
         return in_force[-1] if in_force else None
+
+    def pence_per_unit_on(self, day: date) -> int | None:
+        """The value of one unit on a day, in pence; None for a measure counted in units only."""
+        proxy = self.proxy_on(day)
+        return proxy.pence_per_unit if proxy else None
+
+
+def value_in_pence(quantity: Decimal, pence_per_unit: int | None) -> int:
+    """Quantity times a proxy value, rounded half up to whole pence (0 for a measure counted in units only)."""
+    if pence_per_unit is None:
+        return 0
+    return int((quantity * pence_per_unit).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 class ProxyValue(db.Model):

@@ -2,7 +2,7 @@
 from flask import Blueprint
 
 from app.models import Role
-from app.permissions import require_role
+from app.web.guards import require_role
 
 bp = Blueprint("moderation", __name__)
 bp.before_request(require_role(Role.MODERATOR))

@@ -4,7 +4,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from app.forms_fields import QuantityField
+from app.forms.fields import QuantityField
 
 _LIMIT = Length(max=2000, message="Note must be 2,000 characters or fewer")
 

@@ -2,12 +2,12 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.forms_common import apply_service_error
+from app.forms.common import apply_service_error
 from app.moderation import bp
 from app.moderation.dispute_forms import ResolveCancelForm, ResolveConfirmForm
 from app.queries.disputes import disputed_count, disputed_pledges, pledge_for_dispute
 from app.services import pledges
-from app.services.errors import DomainError
+from app.errors import DomainError
 
 FORMS = {"confirm": ResolveConfirmForm, "cancel": ResolveCancelForm}
 

@@ -2,13 +2,13 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.forms_common import apply_service_error
+from app.forms.common import apply_service_error
 from app.moderation import bp
 from app.moderation.need_forms import ApproveNeedForm, HideNeedForm, RejectNeedForm, RequestChangesForm
 from app.queries.needs import need_counts, need_with_details, review_queue
 from app.queries.pledges import need_remaining
 from app.services import needs
-from app.services.errors import DomainError
+from app.errors import DomainError
 
 FORMS = {"approve": ApproveNeedForm, "request_changes": RequestChangesForm, "reject": RejectNeedForm,
          "hide": HideNeedForm}

@@ -2,7 +2,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.forms_common import apply_service_error
+from app.forms.common import apply_service_error
 from app.models import OrganisationStatus
 from app.moderation import bp
 from app.moderation.forms import ApproveForm, RejectForm
@@ -10,7 +10,7 @@ from app.queries.disputes import disputed_count
 from app.queries.needs import need_counts
 from app.queries.organisations import organisation_counts, organisation_for_review, pending_organisations
 from app.services import organisations
-from app.services.errors import DomainError
+from app.errors import DomainError
 
 
 @bp.get("/")

@@ -11,7 +11,7 @@ from app.models import (
     HOLDS_DELIVERED, HOLDS_PLEDGED, Commitment, Contract, ContractStatus, LedgerEntry, Measure, Organisation,
     OrganisationKind, OrganisationStatus, Pledge, Role, User, UserRole,
 )
-from app.services.ledger import value_in_pence
+from app.models.reference import value_in_pence
 
 # Surrey's policy expects social value worth at least this share of a contract's value.
 POLICY_TARGET_PERCENT = 10
@@ -234,9 +234,8 @@ def contract_page(contract_id: int, today: date | None = None) -> ContractPage |
     for commitment in contract.commitments:
         pledged, delivered = pledge_figures.get(commitment.id, (Decimal(0), Decimal(0)))
         confirmed, pence = ledger_figures.get(commitment.id, (Decimal(0), 0))
-        proxy = commitment.measure.proxy_on(today)
         progress.append(CommitmentProgress(commitment, pledged, delivered, confirmed, pence, target, today,
-                                           proxy.pence_per_unit if proxy else None))
+                                           commitment.measure.pence_per_unit_on(today)))
     entries = list(db.session.scalars(
         select(LedgerEntry).where(LedgerEntry.contract_id == contract.id).options(*_entry_loads())
         .order_by(LedgerEntry.created_at, LedgerEntry.id)))

@@ -10,6 +10,7 @@ from sqlalchemy.sql.selectable import Alias
 
 from app.extensions import db
 from app.models import Need, NeedCategory, NeedStatus, need_themes
+from app.models.base import parse_filter_id
 from app.models.need import OPEN_LITERAL
 
 SORTS = {"newest": "Newest first", "needed_by": "Needed soonest"}
@@ -35,8 +36,8 @@ class NeedFilters:
         return cls(
             q=args.get("q", "").replace("\x00", " ").strip()[:200],
             category=category if category in {c.value for c in NeedCategory} else "",
-            area=args.get("area", type=int), theme=args.get("theme", type=int),
-            measure=args.get("measure", type=int),
+            area=args.get("area", type=parse_filter_id), theme=args.get("theme", type=parse_filter_id),
+            measure=args.get("measure", type=parse_filter_id),
             sort=sort if sort in SORTS else "newest",
         )
 
@@ -47,7 +48,7 @@ class NeedFilters:
     @property
     def is_filtered(self) -> bool:
         """Whether any search or filter is applied."""
-        return bool(self.q or self.category or self.area or self.theme or self.measure)
+        return bool(self.q or self.category) or any(v is not None for v in (self.area, self.theme, self.measure))
 
 
 class _OpenNeeds(Alias):
@@ -94,11 +95,11 @@ def _matching(query, needs, filters: NeedFilters):
         query = query.where(condition)
     if filters.category:
         query = query.where(needs.c.category == NeedCategory(filters.category))
-    if filters.area:
+    if filters.area is not None:
         query = query.where(needs.c.area_id == filters.area)
-    if filters.measure:
+    if filters.measure is not None:
         query = query.where(needs.c.measure_id == filters.measure)
-    if filters.theme:
+    if filters.theme is not None:
         query = query.where(needs.c.id.in_(
             select(need_themes.c.need_id).where(need_themes.c.theme_id == filters.theme)))
     return query

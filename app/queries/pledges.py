@@ -11,7 +11,7 @@ from app.models import (
     HOLDS_DELIVERED, HOLDS_PLEDGED, Commitment, Contract, ContractStatus, LedgerEntry, Need, Pledge, PledgeStatus,
 )
 from app.queries.capacity import held_quantity_expression, need_held
-from app.services.ledger import value_in_pence
+from app.models.reference import value_in_pence
 
 # The VCSE acts on offered pledges (accept or decline) and delivered ones (confirm or dispute).
 VCSE_ACTION_STATUSES = frozenset({PledgeStatus.OFFERED, PledgeStatus.DELIVERED})
@@ -88,9 +88,8 @@ def _figures(commitments: list[Commitment], today: date) -> list[CommitmentFigur
     for commitment in commitments:
         pledged, delivered, held = sums.get(commitment.id, (ZERO, ZERO, ZERO))
         # Measures load their proxy values eagerly, so today's value costs no query per row.
-        proxy = commitment.measure.proxy_on(today)
         figures.append(CommitmentFigures(commitment, pledged, delivered, confirmed.get(commitment.id, ZERO), held,
-                                         proxy.pence_per_unit if proxy else None))
+                                         commitment.measure.pence_per_unit_on(today)))
     return figures
 
 

@@ -2,14 +2,15 @@
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.email import absolute_url, queue_email
+from app.email import email_link, queue_email
 from app.extensions import db
 from app.models import (
     Area, Organisation, OrganisationKind, OrganisationStatus, Role, TokenPurpose, User, UserRole, utcnow,
 )
 from app.models.user import new_session_token
 from app.services.audit import record_audit
-from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed, unique_or_field_error
+from app.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.services.transactions import unique_or_field_error
 from app.services.passwords import (
     check_password, find_token, hash_password, issue_token, password_problem, revoke_tokens, token_owner,
 )
@@ -32,14 +33,14 @@ def user_by_email(email: str) -> User | None:
 def _require_new_email(email: str) -> None:
     """Refuse an email that already has an account."""
     if user_by_email(email) is not None:
-        raise ValidationFailed(EMAIL_TAKEN, "email")
+        raise Invalid(EMAIL_TAKEN, "email")
 
 
 def _require_strong(password: str, email: str) -> None:
     """Refuse a weak password, naming the password field."""
     problem = password_problem(password, email)
     if problem:
-        raise ValidationFailed(problem, "password")
+        raise Invalid(problem, "password")
 
 
 def register_organisation(
@@ -48,13 +49,13 @@ def register_organisation(
 ) -> User:
     """Register a pending organisation with its first user and send the verification email."""
     if kind is OrganisationKind.BUYER:
-        raise Forbidden("Council accounts are created by an administrator.")
+        raise NotAllowed("Council accounts are created by an administrator.")
     email = normalise_email(email)
     _require_new_email(email)
     _require_strong(password, email)
     areas = db.session.scalars(select(Area).where(Area.id.in_(area_ids), Area.is_active)).all()
     if not areas:
-        raise ValidationFailed("Select at least one area your organisation serves", "areas")
+        raise Invalid("Select at least one area your organisation serves", "areas")
     organisation = Organisation(
         name=organisation_name.strip(), kind=kind, registered_number=(registered_number or "").strip() or None,
         status=OrganisationStatus.PENDING, areas=list(areas),
@@ -74,18 +75,18 @@ def _queue_verification(user: User) -> None:
     """Issue a verification token and put the email in the outbox."""
     token = issue_token(user, TokenPurpose.VERIFY_EMAIL, current_app.config["VERIFY_TOKEN_HOURS"])
     queue_email(user, "verify_email", "Confirm your email address",
-                link=absolute_url("auth.verify_email", token=token), hours=current_app.config["VERIFY_TOKEN_HOURS"])
+                link=email_link("verify_email", token=token), hours=current_app.config["VERIFY_TOKEN_HOURS"])
 
 
 def resend_verification(user: User) -> None:
     """Send a fresh verification link; earlier links stop working."""
     if user.is_email_verified:
-        raise DomainError("Your email address is already confirmed.")
+        raise Conflict("Your email address is already confirmed.")
     _queue_verification(user)
     db.session.commit()
 
 
-class AlreadyConfirmed(DomainError):
+class AlreadyConfirmed(Conflict):
     """The link's email address is already confirmed (a mail scanner may have opened it first): nothing to do."""
 
 
@@ -96,7 +97,7 @@ def verify_email(token: str) -> User:
         owner = token_owner(token, TokenPurpose.VERIFY_EMAIL)
         if owner is not None and owner.is_email_verified and not owner.is_removed:
             raise AlreadyConfirmed("Your email address is already confirmed.")
-        raise DomainError("This link has expired or has already been used. Sign in to get a new one.")
+        raise Conflict("This link has expired or has already been used. Sign in to get a new one.")
     row.used_at = utcnow()
     row.user.email_verified_at = row.user.email_verified_at or utcnow()
     db.session.commit()
@@ -132,7 +133,7 @@ def request_password_reset(email: str) -> None:
     hours = current_app.config["RESET_TOKEN_HOURS"]
     token = issue_token(user, TokenPurpose.RESET_PASSWORD, hours)
     queue_email(user, "reset_password", "Reset your password",
-                link=absolute_url("auth.reset_password", token=token), hours=hours)
+                link=email_link("reset_password", token=token), hours=hours)
     db.session.commit()
 
 
@@ -146,7 +147,7 @@ def reset_password(token: str, password: str) -> User:
     """Set a new password from a reset link, once; every existing session ends."""
     row = find_token(token, TokenPurpose.RESET_PASSWORD, lock=True)
     if row is None or row.user.is_removed:
-        raise DomainError("This reset link has expired or has already been used. Ask for a new one.")
+        raise Conflict("This reset link has expired or has already been used. Ask for a new one.")
     user = row.user
     _require_strong(password, user.email)
     row.used_at = utcnow()
@@ -163,7 +164,7 @@ def reset_password(token: str, password: str) -> User:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change a password after checking the current one; every session, this one included, ends."""
     if not check_password(user, current_password):
-        raise ValidationFailed("Your current password is not correct", "current_password")
+        raise Invalid("Your current password is not correct", "current_password")
     _require_strong(new_password, user.email)
     user.password_hash = hash_password(new_password)
     user.session_token = new_session_token()
@@ -175,7 +176,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 def invite_colleague(inviter: User, *, name: str, email: str, roles: set[Role] | None = None) -> User:
     """Invite a colleague into the inviter's organisation; they set their own password."""
     if not inviter.can_manage_team():
-        raise Forbidden("Only your organisation's administrator can invite colleagues.")
+        raise NotAllowed("Only your organisation's administrator can invite colleagues.")
     email = normalise_email(email)
     _require_new_email(email)
     invitee = User(organisation_id=inviter.organisation_id, name=name.strip(), email=email, invited_by_id=inviter.id)
@@ -187,7 +188,7 @@ def invite_colleague(inviter: User, *, name: str, email: str, roles: set[Role] |
         db.session.flush()
         token = issue_token(invitee, TokenPurpose.INVITE, hours)
         queue_email(invitee, "invite", f"{inviter.name} invited you to join {inviter.organisation.name}",
-                    inviter=inviter, link=absolute_url("auth.accept_invite", token=token), hours=hours)
+                    inviter=inviter, link=email_link("accept_invite", token=token), hours=hours)
         record_audit(inviter, "user.invited", invitee)
         db.session.commit()
     return invitee
@@ -203,7 +204,7 @@ def accept_invite(token: str, password: str) -> User:
     """Set the invitee's password from the invite link, once; this also confirms their email."""
     row = find_token(token, TokenPurpose.INVITE, lock=True)
     if row is None or row.user.is_removed:
-        raise DomainError("This invitation has expired or has already been used. Ask your colleague to invite you again.")
+        raise Conflict("This invitation has expired or has already been used. Ask your colleague to invite you again.")
     user = row.user
     _require_strong(password, user.email)
     row.used_at = utcnow()
@@ -217,12 +218,12 @@ def accept_invite(token: str, password: str) -> User:
 def remove_colleague(actor: User, user_id: int) -> User:
     """Remove a colleague from the actor's organisation and end their sessions."""
     if not actor.can_manage_team():
-        raise Forbidden("Only your organisation's administrator can remove colleagues.")
+        raise NotAllowed("Only your organisation's administrator can remove colleagues.")
     user = db.session.get(User, user_id)
     if user is None or user.organisation_id != actor.organisation_id or user.is_removed:
         raise NotFound("No such colleague.")
     if user.id == actor.id:
-        raise DomainError("You cannot remove yourself.")
+        raise Conflict("You cannot remove yourself.")
     user.is_removed = True
     user.session_token = new_session_token()
     revoke_tokens(user)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.email import absolute_url, queue_email
+from app.email import email_link, queue_email
 from app.extensions import db
 from app.formatting import with_unit
 from app.models import (
@@ -15,12 +15,10 @@ from app.models import (
 from app.queries.capacity import commitment_held
 from app.queries.pledges import contract_has_pledges
 from app.services.audit import record_audit
-from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed, unique_or_field_error
-from app.services.locking import locked
+from app.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.services.transactions import unique_or_field_error
+from app.services.transactions import locked
 
-
-class ContractError(DomainError):
-    """A contract or commitment cannot make this change; the message is safe to show."""
 
 
 @dataclass
@@ -54,7 +52,7 @@ class CommitmentInput:
 def _require_contract_manager(user: User) -> None:
     """Only council contract managers manage contracts."""
     if user.organisation.kind is not OrganisationKind.BUYER or not user.has_role(Role.CONTRACT_MANAGER):
-        raise Forbidden("Only contract managers can do this.")
+        raise NotAllowed("Only contract managers can do this.")
 
 
 def _council_contract(contract_id: int, user: User, *, lock: bool = False) -> Contract:
@@ -69,22 +67,22 @@ def _check_contract(data: ContractInput, buyer_id: int, contract_id: int | None)
     """The rules a contract's details must meet."""
     supplier = db.session.get(Organisation, data.supplier_id)
     if supplier is None or supplier.kind is not OrganisationKind.SUPPLIER or supplier.status is not OrganisationStatus.APPROVED:
-        raise ValidationFailed("Select an approved supplier", "supplier_id")
+        raise Invalid("Select an approved supplier", "supplier_id")
     clash = db.session.scalar(select(Contract.id).where(
         Contract.buyer_id == buyer_id, Contract.reference == data.reference.strip(), Contract.id != (contract_id or 0)))
     if clash:
-        raise ValidationFailed("Another contract already has this reference", "reference")
+        raise Invalid("Another contract already has this reference", "reference")
     manager = db.session.get(User, data.contract_manager_id)
     if manager is None or manager.organisation_id != buyer_id or not manager.has_role(Role.CONTRACT_MANAGER):
-        raise ValidationFailed("Select a contract manager from your council", "contract_manager_id")
+        raise Invalid("Select a contract manager from your council", "contract_manager_id")
     if data.ends_on < data.starts_on:
-        raise ValidationFailed("The end date must be on or after the start date", "ends_on")
+        raise Invalid("The end date must be on or after the start date", "ends_on")
     if data.value_pence <= 0:
-        raise ValidationFailed("Contract value must be more than £0", "value_pence")
+        raise Invalid("Contract value must be more than £0", "value_pence")
     if data.target_kind is TargetKind.PERCENT and not (data.target_percent is not None and 0 < data.target_percent <= 100):
-        raise ValidationFailed("Target percentage must be between 0 and 100", "target_percent")
+        raise Invalid("Target percentage must be between 0 and 100", "target_percent")
     if data.target_kind is TargetKind.POUNDS and not (data.target_pence is not None and data.target_pence > 0):
-        raise ValidationFailed("Target must be more than £0", "target_pence")
+        raise Invalid("Target must be more than £0", "target_pence")
 
 
 REFERENCE_TAKEN = "Another contract already has this reference"
@@ -120,7 +118,7 @@ def update_contract(contract_id: int, user: User, data: ContractInput) -> Contra
     contract = _council_contract(contract_id, user, lock=True)
     # Any pledge at all (even a declined one) ties the contract to its supplier's history.
     if data.supplier_id != contract.supplier_id and contract_has_pledges(contract.id):
-        raise ValidationFailed("The supplier cannot change once it has pledged against this contract", "supplier_id")
+        raise Invalid("The supplier cannot change once it has pledged against this contract", "supplier_id")
     _check_contract(data, user.organisation_id, contract.id)
     _copy_contract(contract, data)
     record_audit(user, "contract.updated", contract)
@@ -133,14 +131,14 @@ def end_contract(contract_id: int, user: User, *, reason: str, today: date | Non
     """End a contract early: its commitments take no new pledges."""
     _require_contract_manager(user)
     if not (reason or "").strip():
-        raise ValidationFailed("Enter why the contract is ending early", "reason")
+        raise Invalid("Enter why the contract is ending early", "reason")
     contract = _council_contract(contract_id, user, lock=True)
     if contract.status is ContractStatus.ENDED:
-        raise ContractError("This contract has already ended.")
+        raise Conflict("This contract has already ended.")
     contract.status, contract.ended_on, contract.end_reason = ContractStatus.ENDED, today or date.today(), reason.strip()
     record_audit(user, "contract.ended", contract, reason=reason.strip())
     queue_email(contract.supplier.users, "contract_ended", f"Contract {contract.reference} has ended early",
-                contract=contract, reason=contract.end_reason, link=absolute_url("supplier.contracts"))
+                contract=contract, reason=contract.end_reason, link=email_link("supplier_contracts"))
     db.session.commit()
     return contract
 
@@ -149,9 +147,9 @@ def _apply_commitment(commitment: Commitment, data: CommitmentInput) -> None:
     """Check and copy a commitment's details."""
     measure = db.session.get(Measure, data.measure_id)
     if measure is None or not measure.is_active:
-        raise ValidationFailed("Select a measure", "measure_id")
+        raise Invalid("Select a measure", "measure_id")
     if data.quantity is None or data.quantity <= 0:
-        raise ValidationFailed("Quantity must be more than 0", "quantity")
+        raise Invalid("Quantity must be more than 0", "quantity")
     commitment.measure_id, commitment.quantity, commitment.due_on = measure.id, data.quantity, data.due_on
     commitment.note = (data.note or "").strip()
     commitment.themes = list(db.session.scalars(select(Theme).where(Theme.id.in_(data.theme_ids))))
@@ -163,7 +161,7 @@ def add_commitment(contract_id: int, user: User, data: CommitmentInput) -> Commi
     _require_contract_manager(user)
     contract = _council_contract(contract_id, user, lock=True)  # so it cannot end while the commitment is added
     if contract.status is ContractStatus.ENDED:
-        raise ContractError("This contract has ended, so it cannot take new commitments.")
+        raise Conflict("This contract has ended, so it cannot take new commitments.")
     commitment = Commitment(contract_id=contract.id)
     _apply_commitment(commitment, data)
     db.session.add(commitment)
@@ -181,9 +179,9 @@ def update_commitment(commitment_id: int, user: User, data: CommitmentInput) -> 
         raise NotFound("No such commitment.")
     held = commitment_held(commitment.id)
     if held and data.measure_id != commitment.measure_id:
-        raise ValidationFailed("The measure cannot change once pledges have been made against it", "measure_id")
+        raise Invalid("The measure cannot change once pledges have been made against it", "measure_id")
     if data.quantity is not None and data.quantity < held:
-        raise ValidationFailed(
+        raise Invalid(
             f"Quantity cannot be less than the {with_unit(held, commitment.measure.unit)} already pledged or "
             "delivered against this commitment", "quantity")
     _apply_commitment(commitment, data)

@@ -1,34 +1,16 @@
 """Writing and reversing ledger entries: the only way social value is counted."""
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.email import absolute_url, queue_email
+from app.email import email_link, queue_email
 from app.extensions import db
-from app.models import Contract, LedgerEntry, OrganisationKind, Pledge, ProxyValue, Role, User
+from app.models import Contract, LedgerEntry, OrganisationKind, Pledge, Role, User
+from app.models.reference import value_in_pence
 from app.services.audit import record_audit
-from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from app.services.locking import locked
+from app.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.services.transactions import locked
 
-
-class LedgerError(DomainError):
-    """A ledger entry cannot be written or reversed; the message is safe to show."""
-
-
-def proxy_in_force(measure_id: int, day: date) -> ProxyValue | None:
-    """The measure's proxy value in force on a day: the latest that took effect on or before it."""
-    return db.session.scalars(
-        select(ProxyValue).where(ProxyValue.measure_id == measure_id, ProxyValue.effective_from <= day)
-        .order_by(ProxyValue.effective_from.desc()).limit(1)
-    ).first()
-
-
-def value_in_pence(quantity: Decimal, pence_per_unit: int | None) -> int:
-    """Quantity times the proxy value, rounded half up to whole pence (0 for a measure counted in units only)."""
-    if pence_per_unit is None:
-        return 0
-    return int((quantity * pence_per_unit).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def entry_for_pledge(pledge_id: int) -> LedgerEntry | None:
@@ -40,7 +22,7 @@ def entry_for_pledge(pledge_id: int) -> LedgerEntry | None:
 
 def add_delivery_entry(pledge: Pledge, quantity: Decimal, confirmed_by: User, story: str) -> LedgerEntry:
     """Add the one entry for a confirmed delivery, valued at the proxy in force on the delivery date."""
-    proxy = proxy_in_force(pledge.commitment.measure_id, pledge.delivered_on)
+    proxy = pledge.commitment.measure.proxy_on(pledge.delivered_on)
     pence = proxy.pence_per_unit if proxy else None
     entry = LedgerEntry(
         pledge_id=pledge.id, commitment_id=pledge.commitment_id, contract_id=pledge.commitment.contract_id,
@@ -58,17 +40,17 @@ def reverse_entry(entry_id: int, user: User, *, reason: str) -> LedgerEntry:
     """Correct a wrong entry by adding its negative, pointing at it; an entry can be reversed once."""
     if user.organisation.kind is not OrganisationKind.BUYER or not (
             user.has_role(Role.CONTRACT_MANAGER) or user.has_role(Role.MODERATOR)):
-        raise Forbidden("Only contract managers and moderators can reverse ledger entries.")
+        raise NotAllowed("Only contract managers and moderators can reverse ledger entries.")
     if not (reason or "").strip():
-        raise ValidationFailed("Enter why this entry is being reversed", "reason")
+        raise Invalid("Enter why this entry is being reversed", "reason")
     original = locked(LedgerEntry, entry_id)
     contract = db.session.get(Contract, original.contract_id) if original is not None else None
     if contract is None or contract.buyer_id != user.organisation_id:
         raise NotFound("No such ledger entry.")
     if original.is_reversal:
-        raise LedgerError("This entry is itself a reversal and cannot be reversed.")
+        raise Conflict("This entry is itself a reversal and cannot be reversed.")
     if db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.reverses_id == original.id)):
-        raise LedgerError("This entry has already been reversed.")
+        raise Conflict("This entry has already been reversed.")
     reversal = LedgerEntry(
         pledge_id=original.pledge_id, commitment_id=original.commitment_id, contract_id=original.contract_id,
         need_id=original.need_id, measure_id=original.measure_id, vcse_id=original.vcse_id,
@@ -82,6 +64,6 @@ def reverse_entry(entry_id: int, user: User, *, reason: str) -> LedgerEntry:
                  value_pence=original.value_pence)
     queue_email(contract.supplier.users, "ledger_reversed",
                 f"A confirmed delivery on contract {contract.reference} was reversed", contract=contract,
-                entry=original, reason=reversal.reason, link=absolute_url("supplier.contracts"))
+                entry=original, reason=reversal.reason, link=email_link("supplier_contracts"))
     db.session.commit()
     return reversal

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Measure, NeedCategory, User
 from app.services.audit import record_audit
-from app.services.errors import ValidationFailed
+from app.errors import Invalid
 from app.services.reference import (
     MeasureInput, ProxyInput, apply_measure_changes, build_proxy_value, check_pence, clean_code,
     clean_measure, clean_source_note, new_measure, require_admin,
@@ -27,7 +27,7 @@ _WHOLE = re.compile(r"^\d+$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class CsvImportFailed(ValidationFailed):
+class CsvImportFailed(Invalid):
     """The file had problems; nothing was imported. `errors` lists each one by row."""
 
     def __init__(self, errors: list[str]):
@@ -101,7 +101,7 @@ def decode_upload(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationFailed("The selected file must be a CSV file saved as UTF-8", "file") from None
+        raise Invalid("The selected file must be a CSV file saved as UTF-8", "file") from None
 
 
 def _read_rows(text: str) -> list[dict]:
@@ -134,10 +134,10 @@ def _categories(text: str) -> list[NeedCategory]:
     allowed = ", ".join(c.value for c in NeedCategory)
     names = [part.strip().lower() for part in text.split(";") if part.strip()]
     if not names:
-        raise ValidationFailed(f"categories must name at least one of {allowed}", "categories")
+        raise Invalid(f"categories must name at least one of {allowed}", "categories")
     unknown = [n for n in names if n not in {c.value for c in NeedCategory}]
     if unknown:
-        raise ValidationFailed(f"categories must be from {allowed}, not {', '.join(unknown)}", "categories")
+        raise Invalid(f"categories must be from {allowed}, not {', '.join(unknown)}", "categories")
     return [NeedCategory(n) for n in names]
 
 
@@ -155,7 +155,7 @@ def _proxy(raw: dict, problems: list[str]) -> ProxyInput | None:
     else:
         try:
             pence = check_pence(int(pence_text))
-        except ValidationFailed:
+        except Invalid:
             problems.append("pence_per_unit must be 1000000000 (£10,000,000) or less")
     try:
         if not _ISO_DATE.match(day_text):
@@ -168,7 +168,7 @@ def _proxy(raw: dict, problems: list[str]) -> ProxyInput | None:
         problems.append("is_default must be yes or no")
     try:
         note = clean_source_note(raw["source_note"])
-    except ValidationFailed as error:
+    except Invalid as error:
         problems.append(_lower_first(error.message))
         note = ""
     if pence is None or day is None:
@@ -190,18 +190,18 @@ def _check_row(number: int, raw: dict) -> _Row:
     code = categories = None
     try:
         code = clean_code(raw["code"])
-    except ValidationFailed as error:
+    except Invalid as error:
         problems.append(_lower_first(error.message))
     try:
         categories = _categories(raw["categories"])
-    except ValidationFailed as error:
+    except Invalid as error:
         problems.append(error.message)
     measure = MeasureInput(name=raw["name"], unit=raw["unit"], categories=categories or [NeedCategory.OTHER],
                            code=code or "")
     try:
         measure = clean_measure(measure)
         measure.code = code or ""
-    except ValidationFailed as error:
+    except Invalid as error:
         problems.append(_lower_first(error.message))
     return _Row(number, measure, _proxy(raw, problems), problems)
 

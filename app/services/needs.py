@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.email import absolute_url, queue_email
+from app.email import email_link, queue_email
 from app.extensions import db
 from app.formatting import long_date
 from app.models import (
@@ -14,13 +14,10 @@ from app.models import (
 from app.models.need import EDITABLE_STATUSES
 from app.sanitise import render_rich_text, strip_tags, to_plain_text
 from app.services.audit import record_audit
-from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from app.services.locking import locked
+from app.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.services.transactions import locked
 from app.services.pledges import decline_pledges_to_ended_need
 
-
-class NeedError(DomainError):
-    """A need cannot make this move; the message is safe to show."""
 
 
 @dataclass
@@ -42,7 +39,7 @@ class NeedInput:
 def _require_vcse_member(user: User) -> None:
     """Only members of approved VCSE organisations post needs."""
     if user.organisation.kind is not OrganisationKind.VCSE or not user.can_use_service:
-        raise Forbidden("Only members of approved charities and community groups can post needs.")
+        raise NotAllowed("Only members of approved charities and community groups can post needs.")
 
 
 def _owned_need(need_id: int, user: User) -> Need:
@@ -64,24 +61,24 @@ def _need_for_moderation(need_id: int) -> Need:
 def _require_status(need: Need, allowed: set[NeedStatus], doing: str) -> None:
     """Refuse a move from a status that does not allow it."""
     if need.status not in allowed:
-        raise NeedError(f"You cannot {doing} a need that is {need.status.label.lower()}.")
+        raise Conflict(f"You cannot {doing} a need that is {need.status.label.lower()}.")
 
 
 def _apply(need: Need, data: NeedInput, today: date) -> None:
     """Check the input against the rules only the service knows, then copy it onto the need."""
     measure = db.session.get(Measure, data.measure_id)
     if measure is None or not measure.is_active or data.category not in measure.categories:
-        raise ValidationFailed(f"Select a measure that counts {data.category.label.lower()}", "measure_id")
+        raise Invalid(f"Select a measure that counts {data.category.label.lower()}", "measure_id")
     area = db.session.get(Area, data.area_id)
     if area is None or not area.is_active:
-        raise ValidationFailed("Select the area the need is in", "area_id")
+        raise Invalid("Select the area the need is in", "area_id")
     themes = list(db.session.scalars(select(Theme).where(Theme.id.in_(data.theme_ids), Theme.is_active)))
     if not themes or len(themes) != len(set(data.theme_ids)):
-        raise ValidationFailed("Select at least one priority theme", "theme_ids")
+        raise Invalid("Select at least one priority theme", "theme_ids")
     if data.quantity is None or data.quantity <= 0:
-        raise ValidationFailed("Quantity must be more than 0", "quantity")
+        raise Invalid("Quantity must be more than 0", "quantity")
     if data.needed_by <= today:
-        raise ValidationFailed("The date it is needed by must be in the future", "needed_by")
+        raise Invalid("The date it is needed by must be in the future", "needed_by")
     need.title, need.summary, need.contact = data.title.strip(), data.summary.strip(), data.contact.strip()
     # Only Markdown is kept: typed HTML tags (and any javascript: link in them) are never stored.
     need.description_source = strip_tags(data.description or "")
@@ -120,7 +117,7 @@ def submit_need(need_id: int, user: User, *, today: date | None = None) -> Need:
     need = _owned_need(need_id, user)
     _require_status(need, EDITABLE_STATUSES, "submit")
     if need.needed_by <= (today or date.today()):
-        raise NeedError("The date it is needed by has passed. Edit the need and choose a later date.")
+        raise Conflict("The date it is needed by has passed. Edit the need and choose a later date.")
     need.status, need.submitted_at = NeedStatus.PENDING_REVIEW, utcnow()
     record_audit(user, "need.submitted", need)
     db.session.commit()
@@ -155,7 +152,7 @@ def close_need(need_id: int, user: User) -> Need:
 def _tell_organisation(need: Need, template: str, subject: str, **context) -> None:
     """Email the need's organisation through the outbox."""
     queue_email(need.organisation.users, template, subject, need=need,
-                link=absolute_url("vcse.need", need_id=need.id), **context)
+                link=email_link("vcse_need", need_id=need.id), **context)
 
 
 def approve_need(need_id: int, moderator: User, *, note: str = "", today: date | None = None) -> Need:
@@ -163,7 +160,7 @@ def approve_need(need_id: int, moderator: User, *, note: str = "", today: date |
     need = _need_for_moderation(need_id)
     _require_status(need, {NeedStatus.PENDING_REVIEW}, "approve")
     if need.needed_by <= (today or date.today()):
-        raise NeedError(f"This need cannot be published: it is needed by {long_date(need.needed_by)}, "
+        raise Conflict(f"This need cannot be published: it is needed by {long_date(need.needed_by)}, "
                         "which is not in the future. Request changes to ask the organisation for a later date.")
     need.status, need.opened_at, need.moderation_note = NeedStatus.OPEN, utcnow(), ""
     record_audit(moderator, "need.approved", need, reason=note.strip())
@@ -175,7 +172,7 @@ def approve_need(need_id: int, moderator: User, *, note: str = "", today: date |
 def _require_reason(reason: str, what: str) -> str:
     """A decision that must carry a message for the organisation."""
     if not (reason or "").strip():
-        raise ValidationFailed(f"Enter {what}", "reason")
+        raise Invalid(f"Enter {what}", "reason")
     return reason.strip()
 
 

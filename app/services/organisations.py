@@ -1,9 +1,9 @@
 """Moderating organisations' registrations."""
 from app.extensions import db
-from app.email import absolute_url, queue_email
+from app.email import email_link, queue_email
 from app.models import Organisation, OrganisationStatus, User, utcnow
 from app.services.audit import record_audit
-from app.services.errors import DomainError, NotFound, ValidationFailed
+from app.errors import Conflict, Invalid, NotFound
 
 
 def _pending_organisation(organisation_id: int) -> Organisation:
@@ -12,7 +12,7 @@ def _pending_organisation(organisation_id: int) -> Organisation:
     if organisation is None:
         raise NotFound("No such organisation.")
     if organisation.status is not OrganisationStatus.PENDING:
-        raise DomainError(
+        raise Conflict(
             f"Only organisations waiting for approval can be decided; this one is {organisation.status.label.lower()}."
         )
     return organisation
@@ -25,7 +25,7 @@ def approve_organisation(organisation_id: int, moderator: User, *, note: str = "
     organisation.decision_reason = note.strip() or None
     record_audit(moderator, "organisation.approved", organisation, reason=note.strip())
     queue_email(organisation.users, "organisation_approved", f"{organisation.name} is approved",
-                organisation=organisation, link=absolute_url("auth.sign_in"))
+                organisation=organisation, link=email_link("sign_in"))
     db.session.commit()
     return organisation
 
@@ -33,7 +33,7 @@ def approve_organisation(organisation_id: int, moderator: User, *, note: str = "
 def reject_organisation(organisation_id: int, moderator: User, *, reason: str) -> Organisation:
     """Reject a pending organisation with a reason its users are told."""
     if not (reason or "").strip():
-        raise ValidationFailed("Enter the reason for rejecting this organisation", "reason")
+        raise Invalid("Enter the reason for rejecting this organisation", "reason")
     organisation = _pending_organisation(organisation_id)
     organisation.status, organisation.decided_at = OrganisationStatus.REJECTED, utcnow()
     organisation.decision_reason = reason.strip()

@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.email import absolute_url, queue_email
+from app.email import email_link, queue_email
 from app.formatting import long_date, quantity as _fmt, with_unit
 from app.extensions import db
 from app.models import (
@@ -13,13 +13,10 @@ from app.models import (
 )
 from app.queries.capacity import commitment_held, need_confirmed, need_held
 from app.services.audit import record_audit
-from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.services.ledger import add_delivery_entry, entry_for_pledge
-from app.services.locking import begin_write, locked
+from app.services.transactions import begin_write, locked
 
-
-class PledgeError(DomainError):
-    """A pledge cannot make this move; the message is safe to show."""
 
 
 # A need that stopped taking pledges can still be met by deliveries already under way; these can become fulfilled.
@@ -36,13 +33,13 @@ NEED_ENDED_REASONS = {
 def _require_member(user: User, kind: OrganisationKind, doing: str) -> None:
     """Only members of approved organisations of one kind may do this."""
     if user.organisation.kind is not kind or not user.can_use_service:
-        raise Forbidden(f"Only members of approved {'suppliers' if kind is OrganisationKind.SUPPLIER else 'charities and community groups'} can {doing}.")
+        raise NotAllowed(f"Only members of approved {'suppliers' if kind is OrganisationKind.SUPPLIER else 'charities and community groups'} can {doing}.")
 
 
 def _require_positive(quantity: Decimal | None, field: str = "quantity") -> None:
     """Quantities must be more than zero."""
     if quantity is None or quantity <= 0:
-        raise ValidationFailed("Quantity must be more than 0", field)
+        raise Invalid("Quantity must be more than 0", field)
 
 
 def _supplier_pledge(pledge_id: int, user: User) -> Pledge:
@@ -64,23 +61,23 @@ def _vcse_pledge(pledge_id: int, user: User) -> Pledge:
 def _require_status(pledge: Pledge, allowed: set[PledgeStatus], doing: str) -> None:
     """Refuse a move the pledge's status does not allow."""
     if pledge.status not in allowed:
-        raise PledgeError(f"You cannot {doing} a pledge that is {pledge.status.label.lower()}.")
+        raise Conflict(f"You cannot {doing} a pledge that is {pledge.status.label.lower()}.")
 
 
-def _tell(users, pledge: Pledge, headline: str, endpoint: str, reason: str = "") -> None:
+def _tell(users, pledge: Pledge, headline: str, page: str, reason: str = "") -> None:
     """Email one side of a pledge about a step the other side took."""
     queue_email(users, "pledge_update", f"{headline}: {pledge.need.title}", pledge=pledge, headline=headline,
-                reason=reason, link=absolute_url(endpoint, pledge_id=pledge.id))
+                reason=reason, link=email_link(page, pledge_id=pledge.id))
 
 
 def _tell_vcse(pledge: Pledge, headline: str, reason: str = "") -> None:
     """Email the need's organisation."""
-    _tell(pledge.need.organisation.users, pledge, headline, "vcse.pledge", reason)
+    _tell(pledge.need.organisation.users, pledge, headline, "vcse_pledge", reason)
 
 
 def _tell_supplier(pledge: Pledge, headline: str, reason: str = "") -> None:
     """Email the pledging supplier."""
-    _tell(pledge.supplier.users, pledge, headline, "supplier.pledge", reason)
+    _tell(pledge.supplier.users, pledge, headline, "supplier_pledge", reason)
 
 
 def make_pledge(user: User, *, need_id: int, commitment_id: int, quantity: Decimal, message: str,
@@ -90,29 +87,29 @@ def make_pledge(user: User, *, need_id: int, commitment_id: int, quantity: Decim
     today = today or date.today()
     _require_positive(quantity)
     if proposed_on < today:
-        raise ValidationFailed("The proposed date must be today or in the future", "proposed_on")
+        raise Invalid("The proposed date must be today or in the future", "proposed_on")
     # Lock order everywhere: need, then commitment, then pledge (locked() also takes SQLite's write lock).
     need = locked(Need, need_id)
     if need is None or not need.status.is_public:
         raise NotFound("No such need.")
     if need.status is not NeedStatus.OPEN or need.needed_by < today:
-        raise PledgeError("This need is no longer open, so it cannot take pledges.")
+        raise Conflict("This need is no longer open, so it cannot take pledges.")
     commitment = locked(Commitment, commitment_id)
     if commitment is None or commitment.contract.supplier_id != user.organisation_id:
         raise NotFound("No such commitment.")
     if commitment.contract.has_ended_by(today):
-        raise PledgeError("That contract has ended, so its commitments take no new pledges.")
+        raise Conflict("That contract has ended, so its commitments take no new pledges.")
     if not commitment.contract.has_started_by(today):
-        raise PledgeError(f"That contract starts on {long_date(commitment.contract.starts_on)}, "
+        raise Conflict(f"That contract starts on {long_date(commitment.contract.starts_on)}, "
                           "so its commitments take pledges from then.")
     if commitment.measure_id != need.measure_id:
-        raise PledgeError("That commitment counts a different measure from this need.")
+        raise Conflict("That commitment counts a different measure from this need.")
     commitment_left = commitment.quantity - commitment_held(commitment.id)
     need_left = need.quantity - need_held(need.id)
     if quantity > commitment_left:
-        raise ValidationFailed(f"Only {with_unit(max(commitment_left, Decimal(0)), commitment.measure.unit)} left on that commitment", "quantity")
+        raise Invalid(f"Only {with_unit(max(commitment_left, Decimal(0)), commitment.measure.unit)} left on that commitment", "quantity")
     if quantity > need_left:
-        raise ValidationFailed(f"Only {with_unit(max(need_left, Decimal(0)), need.measure.unit)} still needed", "quantity")
+        raise Invalid(f"Only {with_unit(max(need_left, Decimal(0)), need.measure.unit)} still needed", "quantity")
     pledge = Pledge(need_id=need.id, commitment_id=commitment.id, supplier_id=user.organisation_id,
                     created_by_id=user.id, quantity=quantity, message=(message or "").strip(), proposed_on=proposed_on)
     db.session.add(pledge)
@@ -138,7 +135,7 @@ def accept_pledge(pledge_id: int, user: User) -> Pledge:
 def _require_reason(reason: str, what: str) -> str:
     """A step that must give a reason."""
     if not (reason or "").strip():
-        raise ValidationFailed(f"Enter {what}", "reason")
+        raise Invalid(f"Enter {what}", "reason")
     return reason.strip()
 
 
@@ -186,13 +183,13 @@ def mark_delivered(pledge_id: int, user: User, *, quantity: Decimal, delivered_o
     _require_member(user, OrganisationKind.SUPPLIER, "mark pledges delivered")
     _require_positive(quantity)
     if delivered_on > (today or date.today()):
-        raise ValidationFailed("The delivery date must be today or in the past", "delivered_on")
+        raise Invalid("The delivery date must be today or in the past", "delivered_on")
     if not (note or "").strip():
-        raise ValidationFailed("Enter what was done", "note")
+        raise Invalid("Enter what was done", "note")
     pledge = _supplier_pledge(pledge_id, user)
     _require_status(pledge, {PledgeStatus.ACCEPTED}, "mark delivered")
     if quantity > pledge.quantity:
-        raise ValidationFailed(f"You pledged {_fmt(pledge.quantity)}. Enter no more than that; make a new pledge for more",
+        raise Invalid(f"You pledged {_fmt(pledge.quantity)}. Enter no more than that; make a new pledge for more",
                                "quantity")
     _require_delivery_date_in_term(pledge, delivered_on)
     pledge.status, pledge.delivered_at = PledgeStatus.DELIVERED, utcnow()
@@ -209,10 +206,10 @@ def _require_delivery_date_in_term(pledge: Pledge, delivered_on: date) -> None:
     made_on = pledge.created_at.replace(tzinfo=timezone.utc).astimezone().date()
     starts_on = pledge.commitment.contract.starts_on
     if delivered_on < made_on:
-        raise ValidationFailed(f"The delivery date must be on or after {long_date(made_on)}, when you made the pledge",
+        raise Invalid(f"The delivery date must be on or after {long_date(made_on)}, when you made the pledge",
                                "delivered_on")
     if delivered_on < starts_on:
-        raise ValidationFailed(f"The delivery date must be on or after {long_date(starts_on)}, when the contract "
+        raise Invalid(f"The delivery date must be on or after {long_date(starts_on)}, when the contract "
                                "started", "delivered_on")
 
 
@@ -220,7 +217,7 @@ def _confirm(pledge: Pledge, quantity: Decimal, actor: User, story: str) -> Ledg
     """Confirm a delivered (or disputed) pledge: write its one ledger entry and fulfil the need if met."""
     _require_positive(quantity)
     if quantity > pledge.delivered_quantity:
-        raise ValidationFailed(f"The supplier says it delivered {_fmt(pledge.delivered_quantity)}. "
+        raise Invalid(f"The supplier says it delivered {_fmt(pledge.delivered_quantity)}. "
                                "Enter no more than that", "quantity")
     pledge.status, pledge.confirmed_quantity, pledge.confirmed_at = PledgeStatus.CONFIRMED, quantity, utcnow()
     pledge.story = (story or "").strip()
@@ -296,7 +293,7 @@ def dispute_delivery(pledge_id: int, user: User, *, reason: str) -> Pledge:
 def _require_moderator(user: User) -> None:
     """Only council moderators resolve disputes."""
     if user.organisation.kind is not OrganisationKind.BUYER or not user.has_role(Role.MODERATOR):
-        raise Forbidden("Only moderators can resolve disputes.")
+        raise NotAllowed("Only moderators can resolve disputes.")
 
 
 def _on_moderators_council(pledge: Pledge, moderator: User) -> bool:

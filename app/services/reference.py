@@ -6,7 +6,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.email import absolute_url, queue_email
+from app.email import email_link, queue_email
 from app.extensions import db
 from app.formatting import long_date
 from app.models import (
@@ -15,7 +15,8 @@ from app.models import (
 )
 from app.services.accounts import normalise_email, user_by_email
 from app.services.audit import record_audit
-from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed, unique_or_field_error
+from app.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.services.transactions import unique_or_field_error
 from app.services.passwords import issue_token
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
@@ -51,9 +52,9 @@ def _text(value: str | None, field_name: str, *, noun: str, limit: int, missing:
     """Trimmed text, refused when too long, or when missing if a `missing` message is given."""
     text = (value or "").strip()
     if missing and not text:
-        raise ValidationFailed(missing, field_name)
+        raise Invalid(missing, field_name)
     if len(text) > limit:
-        raise ValidationFailed(f"{noun} must be {limit:,} characters or fewer", field_name)
+        raise Invalid(f"{noun} must be {limit:,} characters or fewer", field_name)
     return text
 
 
@@ -61,14 +62,14 @@ def clean_code(code: str | None) -> str:
     """A measure code in capitals, such as VOL-HOURS."""
     text = _text(code, "code", noun="Code", limit=20, missing="Enter a code").upper()
     if not CODE_PATTERN.match(text):
-        raise ValidationFailed("Code must use only letters, numbers and hyphens, like VOL-HOURS", "code")
+        raise Invalid("Code must use only letters, numbers and hyphens, like VOL-HOURS", "code")
     return text
 
 
 def clean_measure(data: MeasureInput) -> MeasureInput:
     """The measure's fields trimmed and checked; categories in their usual order."""
     if not data.categories:
-        raise ValidationFailed("Select at least one kind of help this measure counts", "categories")
+        raise Invalid("Select at least one kind of help this measure counts", "categories")
     order = list(NeedCategory)
     return MeasureInput(
         name=_text(data.name, "name", noun="Name", limit=200, missing="Enter a name"),
@@ -81,11 +82,11 @@ def clean_measure(data: MeasureInput) -> MeasureInput:
 def check_pence(pence_per_unit) -> int:
     """A proxy value must be a whole, non-negative number of pence."""
     if isinstance(pence_per_unit, bool) or not isinstance(pence_per_unit, int):
-        raise ValidationFailed("Proxy value must be a whole number of pence", "pence_per_unit")
+        raise Invalid("Proxy value must be a whole number of pence", "pence_per_unit")
     if pence_per_unit < 0:
-        raise ValidationFailed("Proxy value must be £0 or more", "pence_per_unit")
+        raise Invalid("Proxy value must be £0 or more", "pence_per_unit")
     if pence_per_unit > MAX_PENCE:
-        raise ValidationFailed("Proxy value must be £10,000,000 or less", "pence_per_unit")
+        raise Invalid("Proxy value must be £10,000,000 or less", "pence_per_unit")
     return pence_per_unit
 
 
@@ -102,7 +103,7 @@ def _require_unique(model, column, value: str, message: str, field_name: str, *,
     if except_id is not None:
         query = query.where(model.id != except_id)
     if db.session.scalar(query) is not None:
-        raise ValidationFailed(message, field_name)
+        raise Invalid(message, field_name)
 
 
 def _get(model, obj_id: int, noun: str, *, lock: bool = False):
@@ -116,7 +117,7 @@ def _get(model, obj_id: int, noun: str, *, lock: bool = False):
 def require_admin(actor: User) -> None:
     """Only council admins manage the reference lists and roles (the blueprint checks too)."""
     if actor is None or actor.organisation.kind is not OrganisationKind.BUYER or not actor.has_role(Role.ADMIN):
-        raise Forbidden("Only council administrators can do this.")
+        raise NotAllowed("Only council administrators can do this.")
 
 
 # --- areas ------------------------------------------------------------------------------------------------------
@@ -237,7 +238,7 @@ def create_measure(actor: User, data: MeasureInput) -> Measure:
     data = clean_measure(data)
     data.code = code
     if code_in_use(code):
-        raise ValidationFailed(f"There is already a measure with the code {code}", "code")
+        raise Invalid(f"There is already a measure with the code {code}", "code")
     measure = new_measure(data)
     with unique_or_field_error(f"There is already a measure with the code {code}", "code"):
         db.session.add(measure)
@@ -267,10 +268,10 @@ def build_proxy_value(measure: Measure, value: ProxyInput, actor: User | None) -
     """Check a new proxy value against the measure's others and add it; old values are never touched."""
     check_pence(value.pence_per_unit)
     if not isinstance(value.effective_from, date):
-        raise ValidationFailed("Enter the date the value applies from", "effective_from")
+        raise Invalid("Enter the date the value applies from", "effective_from")
     clash = existing_proxy(measure, value.effective_from)
     if clash is not None:
-        raise ValidationFailed(
+        raise Invalid(
             f"{measure.code} already has a proxy value from {long_date(value.effective_from)}. "
             "Values are never changed: choose a different date for the new value", "effective_from")
     proxy = ProxyValue(measure=measure, pence_per_unit=value.pence_per_unit, effective_from=value.effective_from,
@@ -304,9 +305,9 @@ def set_user_roles(admin: User, user_id: int, roles) -> User:
         raise NotFound("No such user.")
     wanted = {Role(r) for r in roles}
     if wanted and user.organisation.kind is not OrganisationKind.BUYER:
-        raise DomainError("Only council staff can hold council roles.", "roles")
+        raise Conflict("Only council staff can hold council roles.", "roles")
     if user.id == admin.id and Role.ADMIN not in wanted:
-        raise ValidationFailed("You cannot remove your own admin role", "roles")
+        raise Invalid("You cannot remove your own admin role", "roles")
     before = user.roles
     if wanted != before:
         user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
@@ -323,9 +324,9 @@ def invite_council_user(admin: User, name: str, email: str, roles) -> User:
     name = _text(name, "name", noun="Name", limit=120, missing="Enter their full name")
     email = normalise_email(email)
     if not email:
-        raise ValidationFailed("Enter their email address", "email")
+        raise Invalid("Enter their email address", "email")
     if user_by_email(email) is not None:
-        raise ValidationFailed("An account already uses this email address", "email")
+        raise Invalid("An account already uses this email address", "email")
     wanted = sorted({Role(r) for r in roles}, key=list(Role).index)
     invitee = User(organisation_id=admin.organisation_id, name=name, email=email, invited_by_id=admin.id,
                    role_rows=[UserRole(role=r) for r in wanted])
@@ -335,7 +336,7 @@ def invite_council_user(admin: User, name: str, email: str, roles) -> User:
         db.session.flush()
         token = issue_token(invitee, TokenPurpose.INVITE, hours)
         queue_email(invitee, "invite", f"{admin.name} invited you to join {admin.organisation.name}",
-                    inviter=admin, link=absolute_url("auth.accept_invite", token=token), hours=hours)
+                    inviter=admin, link=email_link("accept_invite", token=token), hours=hours)
         record_audit(admin, "user.invited", invitee, roles=[r.value for r in wanted])
         db.session.commit()
     return invitee

@@ -1,7 +1,7 @@
 """Loading the default areas, themes and measures; safe to run again."""
 from sqlalchemy import select
 
-from app.defaults import DEFAULT_AREAS, DEFAULT_MEASURES, DEFAULT_THEMES, DEFAULTS_FROM
+from app.services.reference_data import DEFAULT_AREAS, DEFAULT_MEASURES, DEFAULT_THEMES, DEFAULTS_FROM
 from app.extensions import db
 from app.models import Area, Measure, MeasureCategory, NeedCategory, ProxyValue, Theme
 

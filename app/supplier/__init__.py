@@ -2,7 +2,7 @@
 from flask import Blueprint
 
 from app.models import OrganisationKind
-from app.permissions import require_kind
+from app.web.guards import require_kind
 
 bp = Blueprint("supplier", __name__)
 bp.before_request(require_kind(OrganisationKind.SUPPLIER))

@@ -4,8 +4,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from app.forms_common import optional_int
-from app.forms_fields import GovDateField, QuantityField
+from app.forms.common import optional_int
+from app.forms.fields import GovDateField, QuantityField
 
 _LIMIT = Length(max=2000, message="This must be 2,000 characters or fewer")
 

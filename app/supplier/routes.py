@@ -4,16 +4,16 @@ from datetime import date
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.errors import render_error
-from app.forms_common import ConfirmForm, apply_service_error
+from app.web.errors import render_error
+from app.forms.common import ConfirmForm, apply_service_error
 from app.models import NeedStatus, PledgeStatus
 from app.queries import pledges as queries
 from app.queries.needs import need_with_details
 from app.services import pledges as service
-from app.services.errors import DomainError
+from app.errors import DomainError
 from app.supplier import bp
 from app.supplier.forms import CancelPledgeForm, DeliveredForm, PledgeForm
-from app.template_helpers import long_date, with_unit
+from app.web.templating import long_date, with_unit
 
 NOT_OPEN = "This need is no longer open, so it cannot take pledges."
 

@@ -8,8 +8,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.forms_common import optional_int, select_choices, single_line
-from app.forms_fields import GovDateField, QuantityField
+from app.forms.common import optional_int, select_choices, single_line
+from app.forms.fields import GovDateField, QuantityField
 from app.models import NeedCategory
 
 

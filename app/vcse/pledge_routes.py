@@ -2,10 +2,10 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.forms_common import ConfirmForm, apply_service_error
+from app.forms.common import ConfirmForm, apply_service_error
 from app.queries import pledges as queries
 from app.services import pledges as service
-from app.services.errors import DomainError
+from app.errors import DomainError
 from app.vcse import bp
 from app.vcse.pledge_forms import ConfirmDeliveryForm, DeclinePledgeForm, DisputeDeliveryForm
 

@@ -2,13 +2,13 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.forms_common import ConfirmForm, apply_service_error, select_choices
+from app.forms.common import ConfirmForm, apply_service_error, select_choices
 from app.models import NeedCategory
 from app.queries.needs import need_with_details, organisation_needs
 from app.queries.pledges import need_pledges, need_remaining
 from app.queries.reference import active_area_choices, active_measure_choices, active_theme_choices
 from app.services import needs
-from app.services.errors import DomainError
+from app.errors import DomainError
 from app.vcse import bp
 from app.vcse.forms import NeedForm
 

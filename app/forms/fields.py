@@ -1,4 +1,4 @@
-"""Form fields with GOV.UK-style messages for exact quantities and dates."""
+"""Form fields with GOV.UK-style messages for exact quantities, pounds and dates."""
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -48,6 +48,46 @@ class QuantityField(Field):
         if value >= Decimal("10000000000"):
             raise ValueError(f"{self.noun} must be less than 10,000,000,000")
         self.data = value
+
+
+class PoundsField(Field):
+    """An amount in pounds, typed like 1,250,000 or 12.21, held exactly as integer pence (never a float)."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, *, noun: str = "Amount", example: str = "1,250 or 1250.50",
+                 allow_zero: bool = False, most: Decimal = Decimal("9999999999.99"), **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.noun, self.example, self.allow_zero, self.most = noun, example, allow_zero, most
+
+    def _value(self) -> str:
+        """What to show in the box: what was typed, or the stored pence as pounds."""
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{self.data // 100:,}" if self.data % 100 == 0 else f"{Decimal(self.data) / 100:,.2f}"
+
+    def process_formdata(self, valuelist):
+        """Parse pounds exactly with Decimal, with messages a person understands."""
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip().replace(",", "").removeprefix("£").strip()
+        if not text:
+            return
+        not_an_amount = f"{self.noun} must be an amount in pounds, like {self.example}"
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(not_an_amount) from None
+        if not value.is_finite():
+            raise ValueError(not_an_amount)
+        if value < 0 or (value == 0 and not self.allow_zero):
+            raise ValueError(f"{self.noun} must be £0 or more" if self.allow_zero else f"{self.noun} must be more than £0")
+        if value.as_tuple().exponent < -2:
+            raise ValueError(f"{self.noun} must have no more than 2 decimal places (whole pence)")
+        if value > self.most:
+            raise ValueError(f"{self.noun} must be £{self.most:,} or less")
+        self.data = int(value * 100)
 
 
 class GovDateField(DateField):

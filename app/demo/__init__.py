@@ -76,8 +76,8 @@ def load_demo() -> None:
             organisation = _organisation(org_name, kind, number, status, served)
             _user(organisation, email, person, password_hash)
     db.session.commit()
-    from app.demo_contracts import load_demo_contracts
-    from app.demo_needs import load_demo_needs
+    from app.demo.contracts import load_demo_contracts
+    from app.demo.needs import load_demo_needs
     load_demo_needs()
     load_demo_contracts()
 

@@ -1,11 +1,9 @@
 """Template globals and filters: navigation by role, money and dates."""
-from datetime import datetime
-
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 from flask_login import current_user
 
-from app.formatting import long_date, quantity, with_unit
+from app.formatting import date_time, long_date, pounds, quantity, with_unit
 from app.models import OrganisationKind, Role
 
 
@@ -68,22 +66,6 @@ def account_links() -> list[dict]:
     return [{"text": "Register", "href": url_for("auth.register")}, {"text": "Sign in", "href": url_for("auth.sign_in")}]
 
 
-def pounds(pence: int | None) -> str:
-    """Format pence as pounds, e.g. 123456 -> £1,234.56, exactly (integer arithmetic, never a float)."""
-    if pence is None:
-        return "—"
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(int(pence)), 100)
-    return f"{sign}£{whole:,}.{part:02d}"
-
-
-def date_time(value: datetime | None) -> str:
-    """Format a UTC timestamp, e.g. 5 January 2027 at 2:05pm."""
-    if value is None:
-        return ""
-    return f"{long_date(value)} at {value:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
-
-
 def banner_heading(message: str) -> Markup:
     """A flash message as a notification banner's heading, the message itself escaped."""
     return Markup('<p class="govuk-notification-banner__heading">{}</p>').format(message)
@@ -93,7 +75,7 @@ def form_errors(form, params=None) -> dict:
     """The error summary for a form; a date field's link goes to its Day box, as GOV.UK's pattern says."""
     from govuk_frontend_wtf.main import wtforms_errors
 
-    from app.forms_fields import GovDateField
+    from app.forms.fields import GovDateField
 
     summary = wtforms_errors(form, params or {})
     date_ids = {f"#{field.id}" for field in form if isinstance(field, GovDateField)}
