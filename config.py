@@ -1,6 +1,7 @@
 """Configuration classes, read from the environment."""
 import os
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -12,6 +13,26 @@ def _sqlite_url(name: str) -> str:
     return f"sqlite:///{INSTANCE_DIR / name}"
 
 
+def _date_setting(name: str, default: str) -> date:
+    """A date from the environment, written YYYY-MM-DD; a bad one stops start-up with the setting's name."""
+    try:
+        return date.fromisoformat(os.environ.get(name, default))
+    except ValueError:
+        raise RuntimeError(f"{name} must be a date written YYYY-MM-DD, for example {default}.") from None
+
+
+def _percent_setting(name: str, default: str) -> Decimal:
+    """A percentage between 0 and 100 from the environment, kept exact."""
+    try:
+        value = Decimal(os.environ.get(name, default))
+        ok = value.is_finite() and 0 <= value <= 100
+    except InvalidOperation:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"{name} must be a number from 0 to 100, for example {default}.")
+    return value
+
+
 class Config:
     """Settings shared by every environment (each subclass names itself in ENV_NAME)."""
 
@@ -20,6 +41,13 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Social Value Marketplace")
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Wyvern County Council")
+    # The council's social value policy: the least a contract's target should be, as a % of its value.
+    SOCIAL_VALUE_TARGET_PERCENT = _percent_setting("SOCIAL_VALUE_TARGET_PERCENT", "10")
+    # The accessibility statement: who to contact, and when the service was last tested and the statement written.
+    ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "socialvalue@example.gov.uk")
+    ACCESSIBILITY_LAST_TESTED = _date_setting("ACCESSIBILITY_LAST_TESTED", "2026-12-03")
+    ACCESSIBILITY_STATEMENT_PREPARED = _date_setting("ACCESSIBILITY_STATEMENT_PREPARED", "2026-11-22")
+    ACCESSIBILITY_STATEMENT_REVIEWED = _date_setting("ACCESSIBILITY_STATEMENT_REVIEWED", "2026-12-03")
     # Links in emails are built from this, never from the request's Host header.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@marketplace.example.gov.uk")

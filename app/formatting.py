@@ -55,3 +55,22 @@ def date_time(value: datetime | None) -> str:
     if value is None:
         return ""
     return f"{long_date(value)} at {value:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def policy_target(council_name: str, percent: Decimal | int) -> str:
+    """What the council's social value policy expects of every contract, as one sentence."""
+    return (f"{council_name}'s social value policy expects social value worth at least {quantity(percent)}% "
+            "of the contract value.")
+
+
+def mid_sentence(name: str | None) -> str:
+    """A name as it reads inside a sentence: the first letter lower-cased unless the first word is an acronym.
+
+    "Employee volunteering" -> "employee volunteering"; "IT support" and "VCSEs' rooms" keep their capitals.
+    """
+    if not name:
+        return ""
+    first_word = name.split(maxsplit=1)[0]
+    if len(first_word) > 1 and (first_word[1].isupper() or first_word[1].isdigit()):
+        return name
+    return name[0].lower() + name[1:]

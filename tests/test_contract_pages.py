@@ -1,4 +1,5 @@
 """The contract manager's pages: contracts, commitments, progress from the ledger, ending early and reversals."""
+import html
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -8,10 +9,11 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.models import Area, Commitment, Contract, ContractStatus, LedgerEntry, TargetKind, Theme, User
+from app.models import Area, Commitment, Contract, ContractStatus, LedgerEntry, Measure, TargetKind, Theme, User
 from app.services import pledges, reference
 from app.errors import Conflict
 from app.formatting import pounds
+import config as config_module
 from tests import factories_ledger as fl
 from tests.conftest import csrf_token
 
@@ -91,8 +93,35 @@ def test_new_contract_form_offers_approved_suppliers_and_the_councils_contract_m
     assert f'value="{world.supplier}"' in html and "Pending Supplier Ltd" not in html
     assert f'<option value="{world.manager}" selected' in html
     assert f'value="{other_council_manager}"' not in html and f'value="{pending}"' not in html
-    assert "Surrey&#39;s policy expects social value worth at least 10% of the contract value" in html
     assert "An amount in pounds" in html and "A percentage of the contract value" in html
+
+
+WYVERN_POLICY = ("Wyvern County Council's social value policy expects social value worth at least 10% "
+                 "of the contract value.")
+
+
+def test_target_hint_names_the_councils_own_policy_and_target(client, login, world):
+    login(world.manager)
+    page = html.unescape(_html(client.get("/contracts/new")))
+    assert WYVERN_POLICY in page and "Surrey" not in page
+
+
+@pytest.mark.parametrize("app_overrides", [{"COUNCIL_NAME": "Borsetshire Council",
+                                             "SOCIAL_VALUE_TARGET_PERCENT": Decimal("12.5")}])
+def test_target_hint_and_warning_follow_the_councils_configuration(app, client, login, world, app_overrides):
+    # The form class is defined once, at import: its hint must still read this app's settings when it is built.
+    expected = ("Borsetshire Council's social value policy expects social value worth at least 12.5% "
+                "of the contract value.")
+    login(world.manager)
+    form_page = html.unescape(_html(client.get("/contracts/new")))
+    assert expected in form_page and "Wyvern" not in form_page
+    below = fl.contract(app, world.council, world.supplier, world.manager, target_percent="12.4")
+    at_policy = fl.contract(app, world.council, world.supplier, world.manager, target_percent="12.5")
+    warning = f"Below the policy target. {expected}"
+    assert warning in html.unescape(_html(client.get(f"/contracts/{below}")))
+    assert warning not in html.unescape(_html(client.get(f"/contracts/{at_policy}")))
+    # The demo world's 10% target is below this council's 12.5%.
+    assert warning in html.unescape(_html(client.get(f"/contracts/{world.contract}")))
 
 
 @pytest.mark.parametrize("changes, field, message", [
@@ -329,6 +358,40 @@ def test_a_reversal_cannot_itself_be_reversed(app, client, login, ctx, world):
         assert db.session.scalar(select(func.count()).select_from(LedgerEntry)) == 2
 
 
+@pytest.mark.parametrize("value, ok", [("12.5", True), ("0", True), ("100", True), ("101", False), ("ten", False), ("NaN", False)])
+def test_policy_target_percent_is_read_exactly_from_the_environment(monkeypatch, value, ok):
+    monkeypatch.setenv("SOCIAL_VALUE_TARGET_PERCENT", value)
+    if ok:
+        assert str(config_module._percent_setting("SOCIAL_VALUE_TARGET_PERCENT", "10")) == value
+    else:
+        with pytest.raises(RuntimeError, match="SOCIAL_VALUE_TARGET_PERCENT must be a number from 0 to 100"):
+            config_module._percent_setting("SOCIAL_VALUE_TARGET_PERCENT", "10")
+
+
+def _rename_measure(ctx, measure_id: int, name: str) -> None:
+    """Give a measure one of the default set's real names."""
+    with ctx():
+        db.session.get(Measure, measure_id).name = name
+        db.session.commit()
+
+
+@pytest.mark.parametrize("name, in_sentence", [
+    ("Pro bono expert advice for VCSEs and small firms (legal, finance, bid writing, IT)",
+     "pro bono expert advice for VCSEs and small firms (legal, finance, bid writing, IT)"),
+    ("IT support for community groups", "IT support for community groups"),
+])
+def test_ledger_rows_keep_the_capitals_of_acronyms_in_measure_names(app, client, login, ctx, world, name,
+                                                                    in_sentence):
+    _rename_measure(ctx, world.measure, name)
+    entry_id = fl.confirmed_entry(app, world.need, world.commitment, world.supplier_user, world.vcse_user, "10")
+    login(world.manager)
+    contract = html.unescape(_html(client.get(f"/contracts/{world.contract}")))
+    assert f"10 hours of {in_sentence}" in contract
+    assert "vcses" not in contract and " it)" not in contract
+    reverse = html.unescape(_html(client.get(f"/contracts/ledger/{entry_id}/reverse")))
+    assert f"10 hours of {in_sentence} on" in reverse
+
+
 # Who may do what
 
 
@@ -429,11 +492,11 @@ def test_a_target_below_the_policys_10_percent_is_flagged_and_one_at_10_percent_
     low_pounds = fl.contract(app, world.council, world.supplier, world.manager, target_pence=9_999_999)
     at_policy = fl.contract(app, world.council, world.supplier, world.manager, target_pence=10_000_000)
     login(world.manager)
-    warning = "Below the 10% of contract value that Surrey's policy expects."
-    assert warning in _html(client.get(f"/contracts/{low_percent}"))
-    assert warning in _html(client.get(f"/contracts/{low_pounds}"))  # £99,999.99 of £1,000,000
-    assert warning not in _html(client.get(f"/contracts/{at_policy}"))  # exactly 10%
-    assert warning not in _html(client.get(f"/contracts/{world.contract}"))  # 10% as a percentage
+    warning = f"Below the policy target. {WYVERN_POLICY}"
+    assert warning in html.unescape(_html(client.get(f"/contracts/{low_percent}")))
+    assert warning in html.unescape(_html(client.get(f"/contracts/{low_pounds}")))  # £99,999.99 of £1,000,000
+    assert warning not in html.unescape(_html(client.get(f"/contracts/{at_policy}")))  # exactly 10%
+    assert warning not in html.unescape(_html(client.get(f"/contracts/{world.contract}")))  # 10% as a percentage
 
 
 def test_percentage_of_a_target_set_in_pounds(app, client, login, world):
@@ -445,7 +508,8 @@ def test_percentage_of_a_target_set_in_pounds(app, client, login, world):
     page = _html(client.get(f"/contracts/{contract}"))
     # £122.10 of a £500.00 target is 24.42%, shown to one place.
     assert "£122.10</strong> of £500.00 (24.4%)" in page
-    assert "24.4% of target" in page and "% of the contract value" not in page
+    # No "(n% of the contract value)" after a target set in pounds (the policy warning may still mention it).
+    assert "24.4% of target" in page and "% of the contract value)" not in page
     listing = _html(client.get("/contracts/"))
     row = listing.split("WCC-POUNDS", 1)[1].split("</tr>", 1)[0]
     assert "£500.00" in row and "£122.10" in row and "24.4%" in row

@@ -66,6 +66,18 @@ def test_dispute_page_shows_both_sides(client, login, world, disputed):
     assert 'name="confirm-quantity"' in page and 'name="confirm-note"' in page and 'name="cancel-note"' in page
 
 
+def test_dispute_page_keeps_the_capitals_of_acronyms_in_the_measure_name(client, login, ctx, world, disputed):
+    from app.models import Measure
+
+    with ctx():
+        db.session.get(Measure, world.measure).name = \
+            "Pro bono expert advice for VCSEs and small firms (legal, finance, bid writing, IT)"
+        db.session.commit()
+    login(world.moderator)
+    page = _html(client.get(f"/moderation/disputes/{disputed}"))
+    assert "10 hours of pro bono expert advice for VCSEs and small firms (legal, finance, bid writing, IT)" in page
+
+
 def test_resolving_by_confirming_writes_one_entry_at_the_delivery_date_proxy_and_emails_both_sides(
         client, login, ctx, outbox, world, disputed):
     login(world.moderator)

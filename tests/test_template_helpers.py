@@ -1,7 +1,8 @@
 """Template filters: money is formatted exactly from integer pence."""
 import pytest
 
-from app.formatting import pounds
+from app.formatting import mid_sentence, policy_target, pounds
+from app.services.reference_data import DEFAULT_MEASURES
 
 
 @pytest.mark.parametrize("pence, shown", [
@@ -17,3 +18,34 @@ from app.formatting import pounds
 ])
 def test_pounds_formats_integer_pence_exactly(pence, shown):
     assert pounds(pence) == shown
+
+
+@pytest.mark.parametrize("name, in_sentence", [
+    ("Pro bono expert advice for VCSEs and small firms (legal, finance, bid writing, IT)",
+     "pro bono expert advice for VCSEs and small firms (legal, finance, bid writing, IT)"),
+    ("Training workshops for VCSEs and small firms", "training workshops for VCSEs and small firms"),
+    ("Employee volunteering for community projects", "employee volunteering for community projects"),
+    ("Cash donations to VCSEs", "cash donations to VCSEs"),
+    ("IT support for community groups", "IT support for community groups"),
+    ("VCSE mentoring", "VCSE mentoring"),
+    ("CO2e avoided by shared transport", "CO2e avoided by shared transport"),
+    ("A4 paper donated", "A4 paper donated"),
+    ("", ""),
+    (None, ""),
+])
+def test_mid_sentence_lowers_only_a_first_letter_that_is_not_part_of_an_acronym(name, in_sentence):
+    assert mid_sentence(name) == in_sentence
+
+
+@pytest.mark.parametrize("name", [m[1] for m in DEFAULT_MEASURES])
+def test_mid_sentence_changes_at_most_the_first_letter_of_each_default_measure(name):
+    shown = mid_sentence(name)
+    assert shown[1:] == name[1:] and shown[0] in (name[0], name[0].lower())
+
+
+def test_policy_target_names_the_council_and_its_percentage_exactly():
+    from decimal import Decimal
+
+    assert policy_target("Wyvern County Council", Decimal("10")) == (
+        "Wyvern County Council's social value policy expects social value worth at least 10% of the contract value.")
+    assert "at least 12.5% of" in policy_target("Borsetshire Council", Decimal("12.50"))

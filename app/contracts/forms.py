@@ -1,5 +1,6 @@
 """Forms for contracts, commitments and ledger reversals."""
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
@@ -7,11 +8,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.formatting import policy_target
 from app.forms.common import optional_int, select_choices
 from app.forms.fields import GovDateField, PoundsField, QuantityField
 from app.models import TargetKind
 
-TARGET_HINT = "Surrey's policy expects social value worth at least 10% of the contract value."
 _NOTE_LIMIT = Length(max=2000, message="Note must be 2,000 characters or fewer")
 
 
@@ -40,7 +41,6 @@ class ContractForm(FlaskForm):
     target_kind = RadioField("How is the social value target set?", widget=GovRadioInput(),
                              choices=select_choices([(TargetKind.POUNDS.value, "An amount in pounds"),
                                                      (TargetKind.PERCENT.value, "A percentage of the contract value")]),
-                             description=TARGET_HINT,
                              validators=[InputRequired("Select how the social value target is set")])
     target_pence = PoundsField("Target in pounds", noun="Target", description="For example, 125,000.",
                                validators=[Optional()])
@@ -48,6 +48,12 @@ class ContractForm(FlaskForm):
                                    validators=[Optional(),
                                                NumberRange(max=100, message="Target percentage must be 100 or less")])
     submit = SubmitField("Save contract", widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        """The form, its target hint naming this council's policy and target (read from configuration now)."""
+        super().__init__(*args, **kwargs)
+        self.target_kind.description = policy_target(current_app.config["COUNCIL_NAME"],
+                                                     current_app.config["SOCIAL_VALUE_TARGET_PERCENT"])
 
     def validate(self, extra_validators=None) -> bool:
         """Check only the target box that goes with the chosen radio, and require it."""

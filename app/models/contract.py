@@ -5,10 +5,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import BigInteger, Column, Enum, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import permissions
 from app.extensions import db
 from app.models.base import LabelledEnum, utcnow
+from app.models.lifecycle import HasLifecycle, Move
 from app.models.organisation import Organisation
 from app.models.reference import Area, Measure, Theme
+from app.models.user import Role
 
 
 class ContractStatus(LabelledEnum):
@@ -25,10 +28,35 @@ class TargetKind(LabelledEnum):
     PERCENT = "percent"
 
 
-class Contract(db.Model):
+def _manager(user, contract: "Contract") -> bool:
+    """A contract manager of the council that holds the contract."""
+    return permissions.is_council(user, Role.CONTRACT_MANAGER, council_id=contract.buyer_id)
+
+
+def _holder(user, commitment: "Commitment") -> bool:
+    """A member of the supplier that holds the commitment's contract."""
+    return permissions.is_supplier(user, commitment.contract.supplier_id)
+
+
+def _in_term(commitment: "Commitment") -> bool:
+    """Its contract has started and not yet run its term."""
+    today = date.today()
+    return commitment.contract.has_started_by(today) and not commitment.contract.has_ended_by(today)
+
+
+ACTIVE_ONLY = frozenset({ContractStatus.ACTIVE})
+
+
+class Contract(HasLifecycle, db.Model):
     """A council contract held by a supplier, with a social value target."""
 
     __tablename__ = "contracts"
+    NOUN = "contract"
+    MOVES = {
+        "edit": Move(ACTIVE_ONLY, _manager, "edit"),
+        "end": Move(ACTIVE_ONLY, _manager, "end"),
+        "add_commitment": Move(ACTIVE_ONLY, _manager, "add a commitment to"),
+    }
     __table_args__ = (UniqueConstraint("buyer_id", "reference", name="uq_contracts_buyer_reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +93,11 @@ class Contract(db.Model):
             return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
         return self.target_pence or 0
 
+    @property
+    def is_ended_early(self) -> bool:
+        """Whether a contract manager ended it before its term ran out."""
+        return self.status is ContractStatus.ENDED
+
     def has_ended_by(self, day: date) -> bool:
         """Whether the contract was ended early or had run its term before a day."""
         return self.status is ContractStatus.ENDED or self.ends_on < day
@@ -89,10 +122,16 @@ commitment_areas = Table(
 )
 
 
-class Commitment(db.Model):
+class Commitment(HasLifecycle, db.Model):
     """A contract's promise of social value: a quantity of one measure by a date."""
 
     __tablename__ = "commitments"
+    NOUN = "commitment on a contract"
+    # A commitment follows its contract: it is edited while the contract is on record, pledged to while it runs.
+    MOVES = {
+        "edit": Move(frozenset(ContractStatus), lambda user, c: _manager(user, c.contract), "edit"),
+        "pledge": Move(ACTIVE_ONLY, _holder, "pledge against", when=_in_term),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
@@ -106,3 +145,7 @@ class Commitment(db.Model):
     measure: Mapped[Measure] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=commitment_themes, order_by="Theme.name")
     areas: Mapped[list[Area]] = relationship(secondary=commitment_areas, order_by="Area.name")
+
+    def lifecycle_state(self) -> ContractStatus:
+        """A commitment's moves start from its contract's status."""
+        return self.contract.status

@@ -5,10 +5,13 @@ from decimal import Decimal
 from sqlalchemy import Column, Enum, ForeignKey, Index, Numeric, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import permissions
 from app.extensions import db
 from app.models.base import LabelledEnum, utcnow
+from app.models.lifecycle import HasLifecycle, Move
 from app.models.organisation import Organisation
 from app.models.reference import Area, Measure, NeedCategory, Theme
+from app.models.user import Role
 
 
 class NeedStatus(LabelledEnum):
@@ -62,10 +65,43 @@ need_themes = Table(
 )
 
 
-class Need(db.Model):
+def _own_vcse(user, need: "Need") -> bool:
+    """A member of the VCSE that posted the need."""
+    return permissions.is_vcse(user, need.organisation_id)
+
+
+def _moderator(user, need: "Need") -> bool:
+    """A council moderator."""
+    return permissions.is_council(user, Role.MODERATOR)
+
+
+def _supplier(user, need: "Need") -> bool:
+    """A member of an approved supplier."""
+    return permissions.is_supplier(user)
+
+
+def _still_wanted(need: "Need") -> bool:
+    """Its needed-by date has not passed."""
+    return need.needed_by >= date.today()
+
+
+class Need(HasLifecycle, db.Model):
     """Something a VCSE group needs: space, volunteers, advice, equipment or other help."""
 
     __tablename__ = "needs"
+    NOUN = "need"
+    MOVES = {
+        "edit": Move(EDITABLE_STATUSES, _own_vcse, "edit"),
+        "submit": Move(EDITABLE_STATUSES, _own_vcse, "submit"),
+        "withdraw": Move(frozenset({NeedStatus.DRAFT, NeedStatus.PENDING_REVIEW, NeedStatus.CHANGES_REQUESTED,
+                                    NeedStatus.OPEN}), _own_vcse, "withdraw"),
+        "close": Move(frozenset({NeedStatus.OPEN}), _own_vcse, "close"),
+        "approve": Move(frozenset({NeedStatus.PENDING_REVIEW}), _moderator, "approve"),
+        "request_changes": Move(frozenset({NeedStatus.PENDING_REVIEW}), _moderator, "request changes to"),
+        "reject": Move(frozenset({NeedStatus.PENDING_REVIEW}), _moderator, "reject"),
+        "hide": Move(frozenset({NeedStatus.OPEN}), _moderator, "hide"),
+        "pledge": Move(frozenset({NeedStatus.OPEN}), _supplier, "pledge to", when=_still_wanted),
+    }
     __table_args__ = (
         Index("ix_needs_status_needed_by", "status", "needed_by"),
         _open_index("ix_needs_open_newest", "opened_at", "id"),
@@ -111,26 +147,12 @@ class Need(db.Model):
 
     def can_view(self, user) -> bool:
         """Public needs are for everyone; others only for their organisation and moderators."""
-        if self.status.is_public:
-            return True
-        if not user.is_authenticated or not user.can_use_service:
-            return False
-        return self.is_owned_by(user) or self.can_moderate(user)
+        return self.status.is_public or permissions.is_vcse(user, self.organisation_id) or self.can_moderate(user)
 
     def can_moderate(self, user) -> bool:
         """Whether the user is an approved council moderator, who may review, approve and hide needs."""
-        from app.models.user import Role
-
-        return (user.is_authenticated and user.can_use_service and user.organisation.kind.value == "buyer"
-                and user.has_role(Role.MODERATOR))
+        return _moderator(user, self)
 
     def can_see_contact(self, user) -> bool:
         """The contact details: for approved suppliers, moderators and the need's own organisation."""
-        if not user.is_authenticated or not user.can_use_service:
-            return False
-        return user.organisation.kind.value == "supplier" or self.is_owned_by(user) or self.can_moderate(user)
-
-    @property
-    def is_editable(self) -> bool:
-        """Drafts and needs sent back for changes can be edited."""
-        return self.status in EDITABLE_STATUSES
+        return _supplier(user, self) or _own_vcse(user, self) or self.can_moderate(user)

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import LabelledEnum, utcnow
+from app.models.lifecycle import HasLifecycle, Move
 
 
 class OrganisationKind(LabelledEnum):
@@ -43,10 +44,26 @@ organisation_areas = Table(
 )
 
 
-class Organisation(db.Model):
+def _moderator(user, organisation: "Organisation") -> bool:
+    """A council moderator (imported late: permissions reads this module's kinds)."""
+    from app import permissions
+    from app.models.user import Role
+
+    return permissions.is_council(user, Role.MODERATOR)
+
+
+PENDING_ONLY = frozenset({OrganisationStatus.PENDING})
+
+
+class Organisation(HasLifecycle, db.Model):
     """A VCSE group, a supplier, or the council itself."""
 
     __tablename__ = "organisations"
+    NOUN = "organisation"
+    MOVES = {
+        "approve": Move(PENDING_ONLY, _moderator, "approve"),
+        "reject": Move(PENDING_ONLY, _moderator, "reject"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

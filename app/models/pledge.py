@@ -5,11 +5,14 @@ from decimal import Decimal
 from sqlalchemy import Enum, ForeignKey, Numeric, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import permissions
 from app.extensions import db
 from app.models.base import LabelledEnum, utcnow
+from app.models.lifecycle import HasLifecycle, Move
 from app.models.contract import Commitment
 from app.models.need import Need
 from app.models.organisation import Organisation
+from app.models.user import Role
 
 
 class PledgeStatus(LabelledEnum):
@@ -36,10 +39,41 @@ HOLDS_PLEDGED = frozenset({PledgeStatus.OFFERED, PledgeStatus.ACCEPTED})
 HOLDS_DELIVERED = frozenset({PledgeStatus.DELIVERED, PledgeStatus.DISPUTED})
 
 
-class Pledge(db.Model):
+def _need_owner(user, pledge: "Pledge") -> bool:
+    """A member of the VCSE whose need the pledge is for."""
+    return permissions.is_vcse(user, pledge.need.organisation_id)
+
+
+def _pledger(user, pledge: "Pledge") -> bool:
+    """A member of the supplier that made the pledge."""
+    return permissions.is_supplier(user, pledge.supplier_id)
+
+
+def _council_moderator(user, pledge: "Pledge") -> bool:
+    """A moderator of the council whose contract the pledge draws on."""
+    return permissions.is_council(user, Role.MODERATOR, council_id=pledge.commitment.contract.buyer_id)
+
+
+def _only(*statuses: PledgeStatus) -> frozenset:
+    """The statuses a move may start from."""
+    return frozenset(statuses)
+
+
+class Pledge(HasLifecycle, db.Model):
     """A supplier's pledge to a need, against one commitment of its own contract."""
 
     __tablename__ = "pledges"
+    NOUN = "pledge"
+    MOVES = {
+        "accept": Move(_only(PledgeStatus.OFFERED), _need_owner, "accept"),
+        "decline": Move(_only(PledgeStatus.OFFERED), _need_owner, "decline"),
+        "withdraw": Move(_only(PledgeStatus.OFFERED), _pledger, "withdraw"),
+        "cancel": Move(_only(PledgeStatus.ACCEPTED), _pledger, "cancel"),
+        "deliver": Move(_only(PledgeStatus.ACCEPTED), _pledger, "mark delivered"),
+        "confirm": Move(_only(PledgeStatus.DELIVERED), _need_owner, "confirm"),
+        "dispute": Move(_only(PledgeStatus.DELIVERED), _need_owner, "dispute"),
+        "resolve": Move(_only(PledgeStatus.DISPUTED), _council_moderator, "resolve"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("needs.id"), index=True)
@@ -67,3 +101,20 @@ class Pledge(db.Model):
     need: Mapped[Need] = relationship()
     commitment: Mapped[Commitment] = relationship()
     supplier: Mapped[Organisation] = relationship()
+    ledger_entries: Mapped[list["LedgerEntry"]] = relationship(  # noqa: F821
+        viewonly=True, order_by="LedgerEntry.id")
+
+    @property
+    def is_reversed(self) -> bool:
+        """Whether its confirmed delivery was later reversed, so it no longer counts."""
+        return self.status is PledgeStatus.CONFIRMED and any(e.is_reversal for e in self.ledger_entries)
+
+    @property
+    def stage(self) -> str:
+        """Where the pledge stands for the people following it: its status, or "reversed" once a reversal cancels it."""
+        return "reversed" if self.is_reversed else self.status.value
+
+    @property
+    def stage_label(self) -> str:
+        """The stage in plain English."""
+        return "Reversed" if self.is_reversed else self.status.label

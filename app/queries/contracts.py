@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -12,10 +13,6 @@ from app.models import (
     OrganisationKind, OrganisationStatus, Pledge, Role, User, UserRole,
 )
 from app.models.reference import value_in_pence
-
-# Surrey's policy expects social value worth at least this share of a contract's value.
-POLICY_TARGET_PERCENT = 10
-
 
 def percent_of(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
     """Part as a percentage of whole to one decimal place, or None when there is no whole."""
@@ -175,6 +172,7 @@ class ContractPage:
     commitments: list[CommitmentProgress]
     entries: list[LedgerEntry]
     reversed_by: dict[int, LedgerEntry]
+    policy_target_percent: Decimal  # the council's policy: a target worth at least this % of the contract value
 
     @property
     def confirmed_pence(self) -> int:
@@ -188,8 +186,8 @@ class ContractPage:
 
     @property
     def below_policy_target(self) -> bool:
-        """Whether the target is worth less than the 10% of contract value the policy expects."""
-        return self.contract.target_in_pence * 100 < POLICY_TARGET_PERCENT * self.contract.value_pence
+        """Whether the target is worth less than the share of contract value the council's policy expects."""
+        return self.contract.target_in_pence * 100 < self.policy_target_percent * self.contract.value_pence
 
 
 def _entry_loads():
@@ -240,4 +238,5 @@ def contract_page(contract_id: int, today: date | None = None) -> ContractPage |
         select(LedgerEntry).where(LedgerEntry.contract_id == contract.id).options(*_entry_loads())
         .order_by(LedgerEntry.created_at, LedgerEntry.id)))
     reversed_by = {e.reverses_id: e for e in entries if e.reverses_id is not None}
-    return ContractPage(contract, progress, entries, reversed_by)
+    return ContractPage(contract, progress, entries, reversed_by,
+                        Decimal(str(current_app.config["SOCIAL_VALUE_TARGET_PERCENT"])))

@@ -136,7 +136,7 @@ def _list_options():
     return (joinedload(Pledge.need).joinedload(Need.organisation),
             joinedload(Pledge.commitment).joinedload(Commitment.contract),
             joinedload(Pledge.commitment).joinedload(Commitment.measure),
-            joinedload(Pledge.supplier))
+            joinedload(Pledge.supplier), selectinload(Pledge.ledger_entries))
 
 
 def supplier_pledges(supplier_id: int, page: int, per_page: int):
@@ -168,12 +168,6 @@ def pledge_detail(pledge_id: int) -> Pledge | None:
         select(Pledge).where(Pledge.id == pledge_id)
         .options(*_list_options(), joinedload(Pledge.need).joinedload(Need.measure))
     ).first()
-
-
-def pledge_ledger_entries(pledge_id: int) -> list[LedgerEntry]:
-    """The ledger entries a pledge's confirmation wrote, with any reversals, oldest first."""
-    return list(db.session.scalars(
-        select(LedgerEntry).where(LedgerEntry.pledge_id == pledge_id).order_by(LedgerEntry.id)))
 
 
 def contract_has_pledges(contract_id: int) -> bool:

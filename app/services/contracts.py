@@ -6,7 +6,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.email import email_link, queue_email
+from app import permissions
 from app.extensions import db
+from app.models.lifecycle import require_move
 from app.formatting import with_unit
 from app.models import (
     Area, Commitment, Contract, ContractStatus, Measure, Organisation, OrganisationKind, OrganisationStatus, Role,
@@ -15,9 +17,8 @@ from app.models import (
 from app.queries.capacity import commitment_held
 from app.queries.pledges import contract_has_pledges
 from app.services.audit import record_audit
-from app.errors import Conflict, Invalid, NotAllowed, NotFound
-from app.services.transactions import unique_or_field_error
-from app.services.transactions import locked
+from app.errors import Invalid, NotAllowed, NotFound
+from app.services.transactions import locked, unique_or_field_error
 
 
 
@@ -51,7 +52,7 @@ class CommitmentInput:
 
 def _require_contract_manager(user: User) -> None:
     """Only council contract managers manage contracts."""
-    if user.organisation.kind is not OrganisationKind.BUYER or not user.has_role(Role.CONTRACT_MANAGER):
+    if not permissions.is_council(user, Role.CONTRACT_MANAGER):
         raise NotAllowed("Only contract managers can do this.")
 
 
@@ -116,6 +117,7 @@ def update_contract(contract_id: int, user: User, data: ContractInput) -> Contra
     """Change a contract's details; the supplier cannot change once pledges exist."""
     _require_contract_manager(user)
     contract = _council_contract(contract_id, user, lock=True)
+    require_move(contract, "edit", user, "This contract has ended, so its details cannot change.")
     # Any pledge at all (even a declined one) ties the contract to its supplier's history.
     if data.supplier_id != contract.supplier_id and contract_has_pledges(contract.id):
         raise Invalid("The supplier cannot change once it has pledged against this contract", "supplier_id")
@@ -127,14 +129,18 @@ def update_contract(contract_id: int, user: User, data: ContractInput) -> Contra
     return contract
 
 
+def save_contract(user: User, data: ContractInput, *, contract_id: int | None = None) -> Contract:
+    """Record a new contract, or change an existing one's details."""
+    return create_contract(user, data) if contract_id is None else update_contract(contract_id, user, data)
+
+
 def end_contract(contract_id: int, user: User, *, reason: str, today: date | None = None) -> Contract:
     """End a contract early: its commitments take no new pledges."""
     _require_contract_manager(user)
     if not (reason or "").strip():
         raise Invalid("Enter why the contract is ending early", "reason")
     contract = _council_contract(contract_id, user, lock=True)
-    if contract.status is ContractStatus.ENDED:
-        raise Conflict("This contract has already ended.")
+    require_move(contract, "end", user, "This contract has already ended.")
     contract.status, contract.ended_on, contract.end_reason = ContractStatus.ENDED, today or date.today(), reason.strip()
     record_audit(user, "contract.ended", contract, reason=reason.strip())
     queue_email(contract.supplier.users, "contract_ended", f"Contract {contract.reference} has ended early",
@@ -160,8 +166,7 @@ def add_commitment(contract_id: int, user: User, data: CommitmentInput) -> Commi
     """Add a social value commitment to a contract."""
     _require_contract_manager(user)
     contract = _council_contract(contract_id, user, lock=True)  # so it cannot end while the commitment is added
-    if contract.status is ContractStatus.ENDED:
-        raise Conflict("This contract has ended, so it cannot take new commitments.")
+    require_move(contract, "add_commitment", user, "This contract has ended, so it cannot take new commitments.")
     commitment = Commitment(contract_id=contract.id)
     _apply_commitment(commitment, data)
     db.session.add(commitment)
@@ -177,6 +182,7 @@ def update_commitment(commitment_id: int, user: User, data: CommitmentInput) -> 
     commitment = locked(Commitment, commitment_id)
     if commitment is None or commitment.contract.buyer_id != user.organisation_id:
         raise NotFound("No such commitment.")
+    require_move(commitment, "edit", user)
     held = commitment_held(commitment.id)
     if held and data.measure_id != commitment.measure_id:
         raise Invalid("The measure cannot change once pledges have been made against it", "measure_id")

@@ -4,8 +4,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.email import email_link, queue_email
+from app import permissions
 from app.extensions import db
-from app.models import Contract, LedgerEntry, OrganisationKind, Pledge, Role, User
+from app.models import Contract, LedgerEntry, Pledge, Role, User
 from app.models.reference import value_in_pence
 from app.services.audit import record_audit
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -38,8 +39,7 @@ def add_delivery_entry(pledge: Pledge, quantity: Decimal, confirmed_by: User, st
 
 def reverse_entry(entry_id: int, user: User, *, reason: str) -> LedgerEntry:
     """Correct a wrong entry by adding its negative, pointing at it; an entry can be reversed once."""
-    if user.organisation.kind is not OrganisationKind.BUYER or not (
-            user.has_role(Role.CONTRACT_MANAGER) or user.has_role(Role.MODERATOR)):
+    if not permissions.is_council(user, Role.CONTRACT_MANAGER, Role.MODERATOR):
         raise NotAllowed("Only contract managers and moderators can reverse ledger entries.")
     if not (reason or "").strip():
         raise Invalid("Enter why this entry is being reversed", "reason")

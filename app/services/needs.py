@@ -6,12 +6,13 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.email import email_link, queue_email
+from app import permissions
 from app.extensions import db
 from app.formatting import long_date
 from app.models import (
-    Area, Measure, Need, NeedCategory, NeedStatus, OrganisationKind, Theme, User, utcnow,
+    Area, Measure, Need, NeedCategory, NeedStatus, Theme, User, utcnow,
 )
-from app.models.need import EDITABLE_STATUSES
+from app.models.lifecycle import require_move
 from app.sanitise import render_rich_text, strip_tags, to_plain_text
 from app.services.audit import record_audit
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -38,7 +39,7 @@ class NeedInput:
 
 def _require_vcse_member(user: User) -> None:
     """Only members of approved VCSE organisations post needs."""
-    if user.organisation.kind is not OrganisationKind.VCSE or not user.can_use_service:
+    if not permissions.is_vcse(user):
         raise NotAllowed("Only members of approved charities and community groups can post needs.")
 
 
@@ -56,12 +57,6 @@ def _need_for_moderation(need_id: int) -> Need:
     if need is None:
         raise NotFound("No such need.")
     return need
-
-
-def _require_status(need: Need, allowed: set[NeedStatus], doing: str) -> None:
-    """Refuse a move from a status that does not allow it."""
-    if need.status not in allowed:
-        raise Conflict(f"You cannot {doing} a need that is {need.status.label.lower()}.")
 
 
 def _apply(need: Need, data: NeedInput, today: date) -> None:
@@ -104,7 +99,7 @@ def update_need(need_id: int, user: User, data: NeedInput, *, today: date | None
     """Change a draft, or a need sent back for changes."""
     _require_vcse_member(user)
     need = _owned_need(need_id, user)
-    _require_status(need, EDITABLE_STATUSES, "edit")
+    require_move(need, "edit", user)
     _apply(need, data, today or date.today())
     record_audit(user, "need.updated", need)
     db.session.commit()
@@ -115,7 +110,7 @@ def submit_need(need_id: int, user: User, *, today: date | None = None) -> Need:
     """Send a draft (or a changed need) to the moderators."""
     _require_vcse_member(user)
     need = _owned_need(need_id, user)
-    _require_status(need, EDITABLE_STATUSES, "submit")
+    require_move(need, "submit", user)
     if need.needed_by <= (today or date.today()):
         raise Conflict("The date it is needed by has passed. Edit the need and choose a later date.")
     need.status, need.submitted_at = NeedStatus.PENDING_REVIEW, utcnow()
@@ -124,12 +119,18 @@ def submit_need(need_id: int, user: User, *, today: date | None = None) -> Need:
     return need
 
 
+def save_need(user: User, data: NeedInput, *, need_id: int | None = None, submit: bool = False,
+              today: date | None = None) -> Need:
+    """Save a new or changed need, and send it to the moderators if asked."""
+    need = create_need(user, data, today=today) if need_id is None else update_need(need_id, user, data, today=today)
+    return submit_need(need.id, user, today=today) if submit else need
+
+
 def withdraw_need(need_id: int, user: User) -> Need:
     """Withdraw a need that has not ended yet."""
     _require_vcse_member(user)
     need = _owned_need(need_id, user)
-    _require_status(need, {NeedStatus.DRAFT, NeedStatus.PENDING_REVIEW, NeedStatus.CHANGES_REQUESTED,
-                           NeedStatus.OPEN}, "withdraw")
+    require_move(need, "withdraw", user)
     need.status, need.ended_at = NeedStatus.WITHDRAWN, utcnow()
     decline_pledges_to_ended_need(need, user)
     record_audit(user, "need.withdrawn", need)
@@ -141,7 +142,7 @@ def close_need(need_id: int, user: User) -> Need:
     """Close an open need early: it stays visible but takes no more pledges."""
     _require_vcse_member(user)
     need = _owned_need(need_id, user)
-    _require_status(need, {NeedStatus.OPEN}, "close")
+    require_move(need, "close", user)
     need.status, need.ended_at = NeedStatus.CLOSED, utcnow()
     decline_pledges_to_ended_need(need, user)
     record_audit(user, "need.closed", need)
@@ -158,7 +159,7 @@ def _tell_organisation(need: Need, template: str, subject: str, **context) -> No
 def approve_need(need_id: int, moderator: User, *, note: str = "", today: date | None = None) -> Need:
     """Open a pending need to the public and tell its organisation."""
     need = _need_for_moderation(need_id)
-    _require_status(need, {NeedStatus.PENDING_REVIEW}, "approve")
+    require_move(need, "approve", moderator)
     if need.needed_by <= (today or date.today()):
         raise Conflict(f"This need cannot be published: it is needed by {long_date(need.needed_by)}, "
                         "which is not in the future. Request changes to ask the organisation for a later date.")
@@ -180,7 +181,7 @@ def request_changes(need_id: int, moderator: User, *, message: str) -> Need:
     """Send a pending need back to its organisation with what to change."""
     message = _require_reason(message, "what the organisation needs to change")
     need = _need_for_moderation(need_id)
-    _require_status(need, {NeedStatus.PENDING_REVIEW}, "request changes to")
+    require_move(need, "request_changes", moderator)
     need.status, need.moderation_note = NeedStatus.CHANGES_REQUESTED, message
     record_audit(moderator, "need.changes_requested", need, reason=message)
     _tell_organisation(need, "need_changes_requested", f"Changes needed: {need.title}", message=message)
@@ -192,7 +193,7 @@ def reject_need(need_id: int, moderator: User, *, reason: str) -> Need:
     """Reject a pending need with a reason."""
     reason = _require_reason(reason, "the reason for rejecting the need")
     need = _need_for_moderation(need_id)
-    _require_status(need, {NeedStatus.PENDING_REVIEW}, "reject")
+    require_move(need, "reject", moderator)
     need.status, need.moderation_note, need.ended_at = NeedStatus.REJECTED, reason, utcnow()
     record_audit(moderator, "need.rejected", need, reason=reason)
     _tell_organisation(need, "need_rejected", f"Your need was not published: {need.title}", message=reason)
@@ -204,7 +205,7 @@ def hide_need(need_id: int, moderator: User, *, reason: str) -> Need:
     """Take an open need down (abuse, duplicate) with a reason."""
     reason = _require_reason(reason, "the reason for hiding the need")
     need = _need_for_moderation(need_id)
-    _require_status(need, {NeedStatus.OPEN}, "hide")
+    require_move(need, "hide", moderator)
     need.status, need.moderation_note, need.ended_at = NeedStatus.HIDDEN, reason, utcnow()
     decline_pledges_to_ended_need(need, moderator)
     record_audit(moderator, "need.hidden", need, reason=reason)

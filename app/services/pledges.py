@@ -7,7 +7,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.email import email_link, queue_email
 from app.formatting import long_date, quantity as _fmt, with_unit
+from app import permissions
 from app.extensions import db
+from app.models.lifecycle import require_move
 from app.models import (
     Commitment, LedgerEntry, Need, NeedStatus, OrganisationKind, Pledge, PledgeStatus, Role, User, utcnow,
 )
@@ -19,6 +21,7 @@ from app.services.transactions import begin_write, locked
 
 
 
+NEED_NOT_OPEN = "This need is no longer open, so it cannot take pledges."
 # A need that stopped taking pledges can still be met by deliveries already under way; these can become fulfilled.
 FULFILLABLE = frozenset({NeedStatus.OPEN, NeedStatus.CLOSED, NeedStatus.EXPIRED})
 # Why offered pledges were declined when their need ended, as the supplier is told.
@@ -32,7 +35,7 @@ NEED_ENDED_REASONS = {
 
 def _require_member(user: User, kind: OrganisationKind, doing: str) -> None:
     """Only members of approved organisations of one kind may do this."""
-    if user.organisation.kind is not kind or not user.can_use_service:
+    if not permissions.is_member(user, kind):
         raise NotAllowed(f"Only members of approved {'suppliers' if kind is OrganisationKind.SUPPLIER else 'charities and community groups'} can {doing}.")
 
 
@@ -56,12 +59,6 @@ def _vcse_pledge(pledge_id: int, user: User) -> Pledge:
     if pledge is None or pledge.need.organisation_id != user.organisation_id:
         raise NotFound("No such pledge.")
     return pledge
-
-
-def _require_status(pledge: Pledge, allowed: set[PledgeStatus], doing: str) -> None:
-    """Refuse a move the pledge's status does not allow."""
-    if pledge.status not in allowed:
-        raise Conflict(f"You cannot {doing} a pledge that is {pledge.status.label.lower()}.")
 
 
 def _tell(users, pledge: Pledge, headline: str, page: str, reason: str = "") -> None:
@@ -92,8 +89,8 @@ def make_pledge(user: User, *, need_id: int, commitment_id: int, quantity: Decim
     need = locked(Need, need_id)
     if need is None or not need.status.is_public:
         raise NotFound("No such need.")
-    if need.status is not NeedStatus.OPEN or need.needed_by < today:
-        raise Conflict("This need is no longer open, so it cannot take pledges.")
+    if not need.allows("pledge"):
+        raise Conflict(NEED_NOT_OPEN)
     commitment = locked(Commitment, commitment_id)
     if commitment is None or commitment.contract.supplier_id != user.organisation_id:
         raise NotFound("No such commitment.")
@@ -124,7 +121,7 @@ def accept_pledge(pledge_id: int, user: User) -> Pledge:
     """The VCSE accepts an offered pledge."""
     _require_member(user, OrganisationKind.VCSE, "accept pledges")
     pledge = _vcse_pledge(pledge_id, user)
-    _require_status(pledge, {PledgeStatus.OFFERED}, "accept")
+    require_move(pledge, "accept", user)
     pledge.status, pledge.responded_at = PledgeStatus.ACCEPTED, utcnow()
     record_audit(user, "pledge.accepted", pledge)
     _tell_supplier(pledge, f"{pledge.need.organisation.name} accepted your pledge")
@@ -132,10 +129,10 @@ def accept_pledge(pledge_id: int, user: User) -> Pledge:
     return pledge
 
 
-def _require_reason(reason: str, what: str) -> str:
+def _require_reason(reason: str, what: str, field: str = "reason") -> str:
     """A step that must give a reason."""
     if not (reason or "").strip():
-        raise Invalid(f"Enter {what}", "reason")
+        raise Invalid(f"Enter {what}", field)
     return reason.strip()
 
 
@@ -144,7 +141,7 @@ def decline_pledge(pledge_id: int, user: User, *, reason: str) -> Pledge:
     _require_member(user, OrganisationKind.VCSE, "decline pledges")
     reason = _require_reason(reason, "why you are declining this pledge")
     pledge = _vcse_pledge(pledge_id, user)
-    _require_status(pledge, {PledgeStatus.OFFERED}, "decline")
+    require_move(pledge, "decline", user)
     pledge.status, pledge.reason, pledge.responded_at = PledgeStatus.DECLINED, reason, utcnow()
     record_audit(user, "pledge.declined", pledge, reason=reason)
     _tell_supplier(pledge, f"{pledge.need.organisation.name} declined your pledge", reason)
@@ -156,7 +153,7 @@ def withdraw_pledge(pledge_id: int, user: User) -> Pledge:
     """The supplier withdraws a pledge that has not been accepted yet."""
     _require_member(user, OrganisationKind.SUPPLIER, "withdraw pledges")
     pledge = _supplier_pledge(pledge_id, user)
-    _require_status(pledge, {PledgeStatus.OFFERED}, "withdraw")
+    require_move(pledge, "withdraw", user)
     pledge.status = PledgeStatus.WITHDRAWN
     record_audit(user, "pledge.withdrawn", pledge)
     _tell_vcse(pledge, f"{pledge.supplier.name} withdrew its pledge")
@@ -169,7 +166,7 @@ def cancel_pledge(pledge_id: int, user: User, *, reason: str) -> Pledge:
     _require_member(user, OrganisationKind.SUPPLIER, "cancel pledges")
     reason = _require_reason(reason, "why you are cancelling this pledge")
     pledge = _supplier_pledge(pledge_id, user)
-    _require_status(pledge, {PledgeStatus.ACCEPTED}, "cancel")
+    require_move(pledge, "cancel", user)
     pledge.status, pledge.reason = PledgeStatus.CANCELLED, reason
     record_audit(user, "pledge.cancelled", pledge, reason=reason)
     _tell_vcse(pledge, f"{pledge.supplier.name} cancelled its pledge", reason)
@@ -187,7 +184,7 @@ def mark_delivered(pledge_id: int, user: User, *, quantity: Decimal, delivered_o
     if not (note or "").strip():
         raise Invalid("Enter what was done", "note")
     pledge = _supplier_pledge(pledge_id, user)
-    _require_status(pledge, {PledgeStatus.ACCEPTED}, "mark delivered")
+    require_move(pledge, "deliver", user)
     if quantity > pledge.quantity:
         raise Invalid(f"You pledged {_fmt(pledge.quantity)}. Enter no more than that; make a new pledge for more",
                                "quantity")
@@ -250,7 +247,7 @@ def confirm_delivery(pledge_id: int, user: User, *, quantity: Decimal, story: st
             raise NotFound("No such pledge.")
         if pledge.status is PledgeStatus.CONFIRMED:
             return None
-        _require_status(pledge, {PledgeStatus.DELIVERED}, "confirm")
+        require_move(pledge, "confirm", user)
         entry = _confirm(pledge, quantity, user, story)
         record_audit(user, "pledge.confirmed", pledge, quantity=str(quantity), ledger_entry_id=entry.id,
                      value_pence=entry.value_pence)
@@ -282,7 +279,7 @@ def dispute_delivery(pledge_id: int, user: User, *, reason: str) -> Pledge:
     _require_member(user, OrganisationKind.VCSE, "dispute deliveries")
     reason = _require_reason(reason, "what is wrong with the delivery")
     pledge = _vcse_pledge(pledge_id, user)
-    _require_status(pledge, {PledgeStatus.DELIVERED}, "dispute")
+    require_move(pledge, "dispute", user)
     pledge.status, pledge.reason = PledgeStatus.DISPUTED, reason
     record_audit(user, "pledge.disputed", pledge, reason=reason)
     _tell_supplier(pledge, f"{pledge.need.organisation.name} disputed your delivery", reason)
@@ -292,7 +289,7 @@ def dispute_delivery(pledge_id: int, user: User, *, reason: str) -> Pledge:
 
 def _require_moderator(user: User) -> None:
     """Only council moderators resolve disputes."""
-    if user.organisation.kind is not OrganisationKind.BUYER or not user.has_role(Role.MODERATOR):
+    if not permissions.is_council(user, Role.MODERATOR):
         raise NotAllowed("Only moderators can resolve disputes.")
 
 
@@ -304,7 +301,7 @@ def _on_moderators_council(pledge: Pledge, moderator: User) -> bool:
 def resolve_dispute_by_confirming(pledge_id: int, moderator: User, *, quantity: Decimal, note: str) -> LedgerEntry:
     """A moderator settles a dispute by confirming a quantity, which writes the ledger entry."""
     _require_moderator(moderator)
-    note = _require_reason(note, "how the dispute was resolved")
+    note = _require_reason(note, "how the dispute was resolved", "note")
 
     def confirm() -> LedgerEntry | None:
         pledge = _lock_for_confirmation(pledge_id)
@@ -312,7 +309,7 @@ def resolve_dispute_by_confirming(pledge_id: int, moderator: User, *, quantity: 
             raise NotFound("No such pledge.")
         if pledge.status is PledgeStatus.CONFIRMED:
             return None
-        _require_status(pledge, {PledgeStatus.DISPUTED}, "resolve")
+        require_move(pledge, "resolve", moderator)
         entry = _confirm(pledge, quantity, moderator, pledge.story)
         record_audit(moderator, "pledge.dispute_confirmed", pledge, reason=note, quantity=str(quantity),
                      ledger_entry_id=entry.id, value_pence=entry.value_pence)
@@ -326,11 +323,11 @@ def resolve_dispute_by_confirming(pledge_id: int, moderator: User, *, quantity: 
 def resolve_dispute_by_cancelling(pledge_id: int, moderator: User, *, note: str) -> Pledge:
     """A moderator settles a dispute by cancelling the pledge: nothing is counted."""
     _require_moderator(moderator)
-    note = _require_reason(note, "how the dispute was resolved")
+    note = _require_reason(note, "how the dispute was resolved", "note")
     pledge = locked(Pledge, pledge_id)
     if pledge is None or not _on_moderators_council(pledge, moderator):
         raise NotFound("No such pledge.")
-    _require_status(pledge, {PledgeStatus.DISPUTED}, "resolve")
+    require_move(pledge, "resolve", moderator)
     pledge.status, pledge.reason = PledgeStatus.CANCELLED, note
     record_audit(moderator, "pledge.dispute_cancelled", pledge, reason=note)
     _tell_vcse(pledge, "A moderator cancelled the disputed pledge", note)

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.email import email_link, queue_email
+from app import permissions
 from app.extensions import db
 from app.formatting import long_date
 from app.models import (
@@ -116,7 +117,7 @@ def _get(model, obj_id: int, noun: str, *, lock: bool = False):
 
 def require_admin(actor: User) -> None:
     """Only council admins manage the reference lists and roles (the blueprint checks too)."""
-    if actor is None or actor.organisation.kind is not OrganisationKind.BUYER or not actor.has_role(Role.ADMIN):
+    if not permissions.is_council(actor, Role.ADMIN):
         raise NotAllowed("Only council administrators can do this.")
 
 

@@ -3,8 +3,9 @@ from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 from flask_login import current_user
 
-from app.formatting import date_time, long_date, pounds, quantity, with_unit
-from app.models import OrganisationKind, Role
+from app.formatting import date_time, long_date, mid_sentence, policy_target, pounds, quantity, with_unit
+from app import permissions
+from app.models import Role
 
 
 NEED_STATUS_COLOURS = {
@@ -29,22 +30,18 @@ NEED_NEXT_STEPS = {
 def navigation() -> list[dict]:
     """The service navigation items this user may see, the current one marked."""
     items = [("Needs", "public.needs")]
-    if current_user.is_authenticated and current_user.can_use_service:
-        kind = current_user.organisation.kind
-        if kind is OrganisationKind.VCSE:
-            items.append(("Your needs", "vcse.needs_list"))
-            items.append(("Pledges to you", "vcse.pledges"))
-        if kind is OrganisationKind.SUPPLIER:
-            items.append(("Your contracts", "supplier.contracts"))
-            items.append(("Your pledges", "supplier.pledges"))
-        if kind is OrganisationKind.BUYER:
-            roles = current_user.roles
-            if Role.CONTRACT_MANAGER in roles or Role.MODERATOR in roles:
-                items.append(("Contracts", "contracts.index"))
-            if Role.MODERATOR in roles:
-                items.append(("Moderation", "moderation.index"))
-            if Role.ADMIN in roles:
-                items.append(("Admin", "admin.index"))
+    user = current_user
+    if permissions.is_vcse(user):
+        items += [("Your needs", "vcse.needs_list"), ("Pledges to you", "vcse.pledges")]
+    if permissions.is_supplier(user):
+        items += [("Your contracts", "supplier.contracts"), ("Your pledges", "supplier.pledges")]
+    if permissions.is_council(user, Role.CONTRACT_MANAGER, Role.MODERATOR):
+        items.append(("Contracts", "contracts.index"))
+    if permissions.is_council(user, Role.MODERATOR):
+        items.append(("Moderation", "moderation.index"))
+    if permissions.is_council(user, Role.ADMIN):
+        items.append(("Admin", "admin.index"))
+    if permissions.uses_service(user):
         items.append(("Your organisation", "account.team"))
     links = []
     for text, endpoint in items:
@@ -93,6 +90,9 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(account_links)
     app.add_template_global(lambda: current_app.config["SERVICE_NAME"], "service_name")
     app.add_template_global(lambda: current_app.config["COUNCIL_NAME"], "council_name")
+    app.add_template_global(lambda: policy_target(current_app.config["COUNCIL_NAME"],
+                                                  current_app.config["SOCIAL_VALUE_TARGET_PERCENT"]),
+                            "social_value_policy")
     app.add_template_global(Role, "roles")
     app.add_template_global(NEED_STATUS_COLOURS, "status_colours")
     app.add_template_global(NEED_NEXT_STEPS, "next_steps")
@@ -101,3 +101,4 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(with_unit)
     app.add_template_filter(date_time)
+    app.add_template_filter(mid_sentence)

@@ -1,8 +1,12 @@
 """Browser fixtures: a live server on the test database, headless Chromium, and axe on every page.
 
 Tests drive the real pages through `site` (a `Site`): `site.visit(path)` and `site.follow(locator)`
-load a page and run axe-core on it; `site.finish(at_least=n)` fails if any page that loaded was not
-checked, if fewer than n pages were, or if the page raised a JavaScript error.
+load a page and run axe-core on it, at the test's width and again at 320px, where the page must not be
+wider than the screen; `site.finish(at_least=n)` fails if any page that loaded was not checked, if fewer
+than n pages were, or if the page raised a JavaScript error or broke the Content Security Policy.
+
+Every page runs under the app's real Content Security Policy: axe-core is served from the live server's own
+origin (`/__axe__.js`, a route only the test server has), so it needs no inline script and no `bypass_csp`.
 """
 import os
 import threading
@@ -10,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, send_file
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
@@ -23,6 +27,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_URL = "/__axe__.js"  # served by the live test server only
 AXE_RUN = ("async () => (await axe.run(document, {runOnly: "
            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']})).violations")
 DESKTOP = {"width": 1280, "height": 900}
@@ -56,6 +61,8 @@ class LiveServer:
 def live_server(database_url):
     """Serve a CSRF-protected app on the test database from a background thread."""
     live_app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True})
+    # axe-core from the page's own origin, so the CSP's script-src 'self' lets it in.
+    live_app.add_url_rule(AXE_URL, "test_axe_core", lambda: send_file(AXE, mimetype="text/javascript"))
     server = make_server("127.0.0.1", 0, live_app, threaded=True, request_handler=_QuietHandler)
     url = f"http://127.0.0.1:{server.server_port}"
     live_app.config["BASE_URL"] = url  # so links in emails point at this server
@@ -96,10 +103,9 @@ def viewport():
 def site(app, browser, live_server, viewport):
     """A fresh browser context on the live server; the `app` fixture has emptied the database."""
     limiter.reset()  # the live app shares the module-level limiter: sign-ins start from zero
-    # bypass_csp lets axe be injected as an inline script; the app's CSP itself is unchanged.
-    context = browser.new_context(base_url=live_server.url, viewport=viewport, bypass_csp=True)
+    context = browser.new_context(base_url=live_server.url, viewport=viewport)
     context.set_default_timeout(10_000)
-    yield Site(context.new_page(), live_server.url)
+    yield Site(context.new_page(), live_server.url, viewport)
     context.close()
 
 
@@ -117,19 +123,26 @@ def format_violations(url: str, violations: list[dict]) -> str:
 class Site:
     """A browser tab on the live server that runs axe on every page it lands on."""
 
-    def __init__(self, page, base_url: str):
+    def __init__(self, page, base_url: str, viewport: dict = DESKTOP):
         self.page = page
         self.base_url = base_url
+        self.viewport = viewport
         self.checked: list[str] = []
         self.loads = 0
         self._checked_loads: set[int] = set()
         self.js_errors: list[str] = []
         page.on("load", self._loaded)
         page.on("pageerror", lambda error: self.js_errors.append(f"{page.url}: {error}"))
+        page.on("console", self._console)
 
     def _loaded(self, _page) -> None:
         """Count full page loads so `finish` can tell if one escaped the checks."""
         self.loads += 1
+
+    def _console(self, message) -> None:
+        """Record the browser's reports of anything the Content Security Policy refused."""
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.js_errors.append(f"{self.page.url}: {message.text}")
 
     def visit(self, path: str, status: int = 200):
         """Open a path (or an absolute URL), expect a status, and check the page."""
@@ -150,13 +163,25 @@ class Site:
         return response
 
     def check(self) -> None:
-        """Run axe on the current page and check it does not scroll sideways."""
-        self.page.add_script_tag(path=str(AXE))
-        violations = self.page.evaluate(AXE_RUN)
+        """Run axe on the current page at this width and at 320px, where it must fit the screen (WCAG 1.4.10)."""
+        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+            self.page.add_script_tag(url=AXE_URL)
         self.checked.append(self.page.url)
         self._checked_loads.add(self.loads)
+        self._axe_and_width()
+        if self.viewport["width"] != NARROW["width"]:
+            self.page.set_viewport_size(NARROW)
+            try:
+                self._axe_and_width()
+            finally:
+                self.page.set_viewport_size(self.viewport)
+
+    def _axe_and_width(self) -> None:
+        """Fail on any axe violation, or on a page wider than the window."""
+        width = self.page.viewport_size["width"]
+        violations = self.page.evaluate(AXE_RUN)
         if violations:
-            pytest.fail(format_violations(self.page.url, violations), pytrace=False)
+            pytest.fail(format_violations(f"{self.page.url} at {width}px", violations), pytrace=False)
         scroll_width, inner_width = self.page.evaluate(
             "() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll_width <= inner_width, \
@@ -179,8 +204,8 @@ class Site:
         return self.page.url.removeprefix(self.base_url)
 
     def finish(self, at_least: int) -> None:
-        """Every page that loaded was checked, enough were, and no script failed."""
+        """Every page that loaded was checked, enough were, no script failed and the CSP refused nothing."""
         unchecked = sorted(set(range(1, self.loads + 1)) - self._checked_loads)
         assert not unchecked, f"page load(s) {unchecked} of {self.loads} were not checked with axe"
         assert len(self.checked) >= at_least, f"only {len(self.checked)} page(s) checked: {self.checked}"
-        assert not self.js_errors, "JavaScript errors:\n" + "\n".join(self.js_errors)
+        assert not self.js_errors, "JavaScript or Content Security Policy errors:\n" + "\n".join(self.js_errors)

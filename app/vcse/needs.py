@@ -1,16 +1,17 @@
-"""VCSE pages: "Your needs", and creating, editing, submitting, withdrawing and closing needs."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+"""VCSE pages for needs: "Your needs", and writing, editing, submitting, withdrawing and closing a need."""
+from flask import current_app, render_template, url_for
 from flask_login import current_user
 
-from app.forms.common import ConfirmForm, apply_service_error, select_choices
+from app.forms.common import ConfirmForm, select_choices
 from app.models import NeedCategory
 from app.queries.needs import need_with_details, organisation_needs
 from app.queries.pledges import need_pledges, need_remaining
 from app.queries.reference import active_area_choices, active_measure_choices, active_theme_choices
 from app.services import needs
-from app.errors import DomainError
 from app.vcse import bp
 from app.vcse.forms import NeedForm
+from app.web.answers import carry_out, found, refuse_move
+from app.web.request import page_arg
 
 
 def _need_form(**kwargs) -> NeedForm:
@@ -42,99 +43,73 @@ def _form_data(need) -> dict:
             "contact": need.contact}
 
 
-def _own_need_or_404(need_id: int):
+def _own_need(need_id: int):
     """The user's organisation's need, or 404 whoever else's it is."""
     need = need_with_details(need_id)
-    if need is None or not need.is_owned_by(current_user):
-        abort(404)
-    return need
+    return found(need, need is not None and need.is_owned_by(current_user))
+
+
+def _saved(form: NeedForm) -> str:
+    """What to tell the member once the need is saved (and perhaps submitted)."""
+    return ("Your need has been sent to a moderator for review." if form.submit_review.data
+            else "Your need has been saved as a draft.")
+
+
+def _save_form(form: NeedForm, need_id: int | None):
+    """Save the need form through the service (then submit it if asked) and answer."""
+    return carry_out(lambda: needs.save_need(current_user, _input(form), need_id=need_id,
+                                             submit=form.submit_review.data),
+                     form=form, done=_saved(form), then=lambda need: url_for(".need", need_id=need.id),
+                     page=lambda f: render_template("vcse/need_form.html", form=f, need_id=need_id))
 
 
 @bp.get("/needs")
 def needs_list():
     """Your organisation's needs, with what to do next for each."""
-    page = max(request.args.get("page", 1, type=int), 1)
     return render_template("vcse/needs.html", form=ConfirmForm(), pagination=organisation_needs(
-        current_user.organisation_id, page, current_app.config["PAGE_SIZE"]))
-
-
-def _save(form: NeedForm, need_id: int | None):
-    """Save the form through the service, then submit if asked; re-render on a problem."""
-    try:
-        if need_id is None:
-            need = needs.create_need(current_user, _input(form))
-        else:
-            need = needs.update_need(need_id, current_user, _input(form))
-        if form.submit_review.data:
-            needs.submit_need(need.id, current_user)
-    except DomainError as error:
-        if error.status_code == 404:
-            abort(404)
-        apply_service_error(form, error) or flash(error.message, "error")
-        return render_template("vcse/need_form.html", form=form, need_id=need_id), 422
-    flash("Your need has been sent to a moderator for review." if form.submit_review.data
-          else "Your need has been saved as a draft.", "success")
-    return redirect(url_for(".need", need_id=need.id), 303)
+        current_user.organisation_id, page_arg(), current_app.config["PAGE_SIZE"]))
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
 def new_need():
     """Write a new need."""
-    form = _need_form()
-    if form.validate_on_submit():
-        return _save(form, None)
-    return render_template("vcse/need_form.html", form=form, need_id=None), 422 if form.errors else 200
+    return _save_form(_need_form(), None)
 
 
 @bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
 def edit_need(need_id: int):
     """Change a draft or a need sent back for changes."""
-    need = _own_need_or_404(need_id)
-    if not need.is_editable:
-        flash(f"You cannot edit a need that is {need.status.label.lower()}.", "error")
-        return redirect(url_for(".need", need_id=need_id), 303)
-    form = _need_form(data=_form_data(need))
-    if form.validate_on_submit():
-        return _save(form, need_id)
-    return render_template("vcse/need_form.html", form=form, need_id=need_id), 422 if form.errors else 200
+    need = _own_need(need_id)
+    refused = refuse_move(need, "edit", url_for(".need", need_id=need_id))
+    return refused or _save_form(_need_form(data=_form_data(need)), need_id)
 
 
 @bp.get("/needs/<int:need_id>")
 def need(need_id: int):
     """One of your needs: its status, details and what you can do next."""
-    need = _own_need_or_404(need_id)
+    need = _own_need(need_id)
     return render_template("vcse/need.html", need=need, remaining=need_remaining(need), form=ConfirmForm(),
                            pledges=need_pledges(need_id))
 
 
-def _transition(need_id: int, action, done: str):
-    """Run a one-click state change on one of your needs and go back to it."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        action(need_id, current_user)
-    except DomainError as error:
-        if error.status_code == 404:
-            abort(404)
-        flash(error.message, "error")
-    else:
-        flash(done, "success")
-    return redirect(url_for(".need", need_id=need_id), 303)
+def _move(need_id: int, action, done: str):
+    """Make a one-button move on one of your needs and go back to it."""
+    return carry_out(lambda: action(need_id, current_user), done=done, then=url_for(".need", need_id=need_id))
 
 
 @bp.post("/needs/<int:need_id>/submit")
 def submit_need(need_id: int):
     """Send a need to the moderators."""
-    return _transition(need_id, needs.submit_need, "Your need has been sent to a moderator for review.")
+    return _move(need_id, needs.submit_need, "Your need has been sent to a moderator for review.")
 
 
 @bp.post("/needs/<int:need_id>/withdraw")
 def withdraw_need(need_id: int):
     """Withdraw a need."""
-    return _transition(need_id, needs.withdraw_need, "Your need has been withdrawn.")
+    return _move(need_id, needs.withdraw_need, "Your need has been withdrawn.")
 
 
 @bp.post("/needs/<int:need_id>/close")
 def close_need(need_id: int):
     """Close an open need early."""
-    return _transition(need_id, needs.close_need, "Your need has been closed. Suppliers can no longer pledge to it.")
+    return _move(need_id, needs.close_need, "Your need has been closed. Suppliers can no longer pledge to it.")

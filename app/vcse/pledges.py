@@ -1,13 +1,13 @@
 """VCSE pages for pledges to the organisation's needs: accept or decline, then confirm or dispute delivery."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, url_for
 from flask_login import current_user
 
-from app.forms.common import ConfirmForm, apply_service_error
 from app.queries import pledges as queries
 from app.services import pledges as service
-from app.errors import DomainError
 from app.vcse import bp
-from app.vcse.pledge_forms import ConfirmDeliveryForm, DeclinePledgeForm, DisputeDeliveryForm
+from app.vcse.forms import ConfirmDeliveryForm, DeclinePledgeForm, DisputeDeliveryForm
+from app.web.answers import carry_out, found
+from app.web.request import page_arg
 
 FORMS = {"decline": DeclinePledgeForm, "confirm": ConfirmDeliveryForm, "dispute": DisputeDeliveryForm}
 
@@ -15,29 +15,21 @@ FORMS = {"decline": DeclinePledgeForm, "confirm": ConfirmDeliveryForm, "dispute"
 @bp.get("/pledges")
 def pledges():
     """Pledges to your needs: those waiting for you first."""
-    page = max(request.args.get("page", 1, type=int), 1)
     return render_template("vcse/pledges.html", pagination=queries.vcse_pledges(
-        current_user.organisation_id, page, current_app.config["PAGE_SIZE"]))
+        current_user.organisation_id, page_arg(), current_app.config["PAGE_SIZE"]))
 
 
-def _own_pledge_or_404(pledge_id: int):
-    """A pledge to one of the user's organisation's needs, or 404 whoever else's it is."""
+def _pledge_page(pledge_id: int, bound=None) -> str:
+    """One pledge with its decision forms, keeping a submitted form's errors."""
     pledge = queries.pledge_detail(pledge_id)
-    if pledge is None or pledge.need.organisation_id != current_user.organisation_id:
-        abort(404)
-    return pledge
-
-
-def _pledge_page(pledge_id: int, bound: dict | None = None, status: int = 200):
-    """Render one pledge with the decision forms, keeping a submitted form's errors."""
-    pledge = _own_pledge_or_404(pledge_id)
+    found(pledge, pledge is not None and pledge.need.organisation_id == current_user.organisation_id)
     # The confirmation starts from what the supplier says it delivered.
     prefill = {"confirm": {"quantity": pledge.delivered_quantity}}
     forms = {name: form_class(formdata=None, prefix=name, data=prefill.get(name))
              for name, form_class in FORMS.items()}
-    forms.update(bound or {})
-    return render_template("vcse/pledge.html", pledge=pledge, entries=queries.pledge_ledger_entries(pledge_id),
-                           forms=forms, form=next(iter((bound or {}).values()), None)), status
+    if bound is not None:
+        forms[bound._prefix.rstrip("-")] = bound
+    return render_template("vcse/pledge.html", pledge=pledge, entries=pledge.ledger_entries, forms=forms, form=bound)
 
 
 @bp.get("/pledges/<int:pledge_id>")
@@ -49,35 +41,16 @@ def pledge(pledge_id: int):
 @bp.post("/pledges/<int:pledge_id>/accept")
 def accept_pledge(pledge_id: int):
     """Accept an offered pledge."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        service.accept_pledge(pledge_id, current_user)
-    except DomainError as error:
-        if error.status_code == 404:
-            abort(404)
-        flash(error.message, "error")
-    else:
-        flash("You have accepted the pledge. The supplier has been emailed.", "success")
-    return redirect(url_for(".pledge", pledge_id=pledge_id), 303)
+    return carry_out(lambda: service.accept_pledge(pledge_id, current_user),
+                     done="You have accepted the pledge. The supplier has been emailed.",
+                     then=url_for(".pledge", pledge_id=pledge_id))
 
 
 def _decide(pledge_id: int, name: str, action, done: str):
-    """Validate one of the pledge page's forms, call the service, and answer."""
+    """Check one of the pledge page's forms, call the service with it, and answer."""
     form = FORMS[name](prefix=name)
-    if form.validate_on_submit():
-        try:
-            action(form)
-        except DomainError as error:
-            if error.status_code == 404:
-                abort(404)
-            if not apply_service_error(form, error):
-                flash(error.message, "error")
-                return redirect(url_for(".pledge", pledge_id=pledge_id), 303)
-        else:
-            flash(done, "success")
-            return redirect(url_for(".pledge", pledge_id=pledge_id), 303)
-    return _pledge_page(pledge_id, {name: form}, 422)
+    return carry_out(lambda: action(form), form=form, done=done, then=url_for(".pledge", pledge_id=pledge_id),
+                     page=lambda f: _pledge_page(pledge_id, f))
 
 
 @bp.post("/pledges/<int:pledge_id>/decline")

@@ -1,0 +1,108 @@
+"""Contract pages: the council's contracts, one contract's progress and evidence, creating, editing and ending."""
+from flask import current_app, render_template, request, url_for
+from flask_login import current_user
+
+from app import permissions
+from app.contracts import bp
+from app.contracts.forms import ContractForm, EndContractForm
+from app.forms.common import select_choices
+from app.models import ContractStatus, Role, TargetKind
+from app.queries.contracts import (
+    approved_supplier_choices, contract_manager_choices, contract_page, council_contract, council_contracts,
+    council_suppliers,
+)
+from app.services import contracts
+from app.web.answers import carry_out, found, refuse_move
+from app.web.guards import role_required
+from app.web.request import id_arg, page_arg
+
+
+def _contract_form(**kwargs) -> ContractForm:
+    """A contract form offering approved suppliers and the council's contract managers."""
+    form = ContractForm(**kwargs)
+    form.supplier_id.choices = select_choices([("", "Select a supplier")] + approved_supplier_choices())
+    form.contract_manager_id.choices = select_choices(
+        [("", "Select a contract manager")] + contract_manager_choices(current_user.organisation_id))
+    return form
+
+
+def _input(form: ContractForm) -> contracts.ContractInput:
+    """The service's input from a validated form."""
+    return contracts.ContractInput(
+        reference=form.reference.data, title=form.title.data, supplier_id=form.supplier_id.data,
+        value_pence=form.value_pence.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+        contract_manager_id=form.contract_manager_id.data, target_kind=TargetKind(form.target_kind.data),
+        target_pence=form.target_pence.data, target_percent=form.target_percent.data)
+
+
+def _form_data(contract) -> dict:
+    """A contract's saved values in the form's terms."""
+    return {"reference": contract.reference, "title": contract.title, "supplier_id": contract.supplier_id,
+            "value_pence": contract.value_pence, "starts_on": contract.starts_on, "ends_on": contract.ends_on,
+            "contract_manager_id": contract.contract_manager_id, "target_kind": contract.target_kind.value,
+            "target_pence": contract.target_pence, "target_percent": contract.target_percent}
+
+
+def _own_contract(contract_id: int):
+    """One of the council's contracts, or 404 whoever else's it is."""
+    return found(council_contract(contract_id, current_user.organisation_id))
+
+
+def _save_form(form: ContractForm, contract_id: int | None):
+    """Save the contract form through the service and answer."""
+    return carry_out(
+        lambda: contracts.save_contract(current_user, _input(form), contract_id=contract_id), form=form,
+        done=lambda c: f"Contract {c.reference} saved." + ("" if contract_id else " Now add its commitments."),
+        then=lambda c: url_for(".contract", contract_id=c.id),
+        back=url_for(".contract", contract_id=contract_id) if contract_id else url_for(".index"),
+        page=lambda f: render_template("contracts/contract_form.html", form=f, contract_id=contract_id))
+
+
+@bp.get("/")
+def index():
+    """The council's contracts with confirmed pounds against each target."""
+    supplier_id, status = id_arg("supplier"), request.args.get("status", "")
+    status = status if status in {s.value for s in ContractStatus} else ""
+    listing = council_contracts(current_user.organisation_id, page_arg(), current_app.config["PAGE_SIZE"],
+                                supplier_id=supplier_id, status=status)
+    filters = {k: v for k, v in {"supplier": supplier_id, "status": status}.items() if v}
+    return render_template("contracts/index.html", listing=listing, filters=filters,
+                           suppliers=council_suppliers(current_user.organisation_id), statuses=ContractStatus.choices(),
+                           can_add=permissions.is_council(current_user, Role.CONTRACT_MANAGER))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.CONTRACT_MANAGER)
+def new_contract():
+    """Record a new contract with a supplier."""
+    return _save_form(_contract_form(data={"contract_manager_id": current_user.id}), None)
+
+
+@bp.route("/<int:contract_id>/edit", methods=["GET", "POST"])
+@role_required(Role.CONTRACT_MANAGER)
+def edit_contract(contract_id: int):
+    """Change a contract's details while it runs."""
+    contract = _own_contract(contract_id)
+    refused = refuse_move(contract, "edit", url_for(".contract", contract_id=contract_id),
+                          "This contract has ended, so its details cannot change.")
+    return refused or _save_form(_contract_form(data=_form_data(contract)), contract_id)
+
+
+@bp.get("/<int:contract_id>")
+def contract(contract_id: int):
+    """A contract: its commitments' progress and every ledger entry with the evidence behind it."""
+    page = contract_page(contract_id)
+    found(page, page is not None and page.contract.buyer_id == current_user.organisation_id)
+    return render_template("contracts/contract.html", page=page, contract=page.contract)
+
+
+@bp.route("/<int:contract_id>/end", methods=["GET", "POST"])
+@role_required(Role.CONTRACT_MANAGER)
+def end_contract(contract_id: int):
+    """End a contract early, with a reason: its commitments take no new pledges."""
+    contract, back = _own_contract(contract_id), url_for(".contract", contract_id=contract_id)
+    form = EndContractForm()
+    return refuse_move(contract, "end", back, "This contract has already ended.") or carry_out(
+        lambda: contracts.end_contract(contract_id, current_user, reason=form.reason.data), form=form, then=back,
+        done=f"Contract {contract.reference} has ended. Its commitments take no new pledges.",
+        page=lambda f: render_template("contracts/end_contract.html", form=f, contract=contract))

@@ -1,0 +1,398 @@
+"""No route answers with a server error (5xx), whatever a client sends.
+
+Every rule in the URL map, with every method it allows and one it does not, is sent as every kind of user
+requests that Hypothesis makes up: out-of-range and malformed numbers, invalid UTF-8, NUL characters, over-long
+and repeated values, GOV.UK date triples, the wrong content type and a body over MAX_CONTENT_LENGTH. Field names
+come mostly from the app itself: the fields of every WTForms form, and the names each route was seen to read.
+"""
+import inspect
+import json
+import logging
+import re
+import traceback
+from dataclasses import dataclass, field
+from io import BytesIO
+from urllib.parse import quote
+
+import flask_wtf
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from wtforms import DateField
+from wtforms.fields.core import UnboundField
+
+from app import create_app
+from app.extensions import db
+from app.models import (
+    Area, Commitment, Contract, LedgerEntry, Measure, Need, NeedStatus, Organisation, Pledge, Theme, TokenPurpose, User,
+)
+from app.models.base import MAX_ID, LabelledEnum
+from app.services.ledger import reverse_entry
+from app.services.passwords import issue_token
+from app.web.request import AppRequest, TextParameters
+from tests import factories_contracts as contracts
+from tests import factories_ledger as ledger
+from tests.conftest import login_as
+
+ROLES = ("anonymous", "vcse", "supplier", "moderator", "contract_manager", "admin", "pending")
+EXAMPLES_PER_ROUTE = 8
+
+# The URL map as the test run finds it: a new route is fuzzed without editing this file.
+_RULES = sorted(create_app("testing").url_map.iter_rules(), key=lambda rule: (rule.rule, rule.endpoint))
+ROUTES = [pytest.param(rule.rule, rule.endpoint, id=f"{rule.endpoint}:{rule.rule}") for rule in _RULES]
+
+# Which rows an id in a URL names, by the parameter's name; any other id parameter gets every row's id.
+ROWS = {"area_id": Area, "commitment_id": Commitment, "contract_id": Contract, "entry_id": LedgerEntry,
+        "measure_id": Measure, "need_id": Need, "organisation_id": Organisation, "pledge_id": Pledge,
+        "theme_id": Theme, "user_id": User}
+# A URL parameter: (converter, name); the converter is empty for plain strings.
+RULE_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+EDGE_IDS = ("0", "-1", "00", str(MAX_ID), str(MAX_ID + 1), "99999999999999999999")
+
+
+def _subclasses(cls):
+    """Every subclass of a class, however deep."""
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+# Every field of every form in the app (create_app above imported them all), and which of them are dates.
+_FIELDS = [(name, unbound.field_class) for form in _subclasses(flask_wtf.FlaskForm)
+           for name, unbound in inspect.getmembers(form, lambda member: isinstance(member, UnboundField))]
+FORM_FIELDS = sorted({name for name, _ in _FIELDS})
+DATE_FIELDS = {name for name, field_class in _FIELDS if issubclass(field_class, DateField)}
+# The value of every enumeration the app offers in a select or radio (categories, statuses, roles...).
+CHOICES = sorted({member.value for enum in _subclasses(LabelledEnum) for member in enum})
+
+
+# --- Learning which names each route reads -------------------------------------------------------------------
+
+class RecordingParameters(TextParameters):
+    """The app's query-string and form values, noting every name looked up (so the fuzz can send those names)."""
+
+    asked: set[str] = set()
+
+    def __contains__(self, key):
+        RecordingParameters.asked.add(key)
+        return super().__contains__(key)
+
+    def __getitem__(self, key):
+        RecordingParameters.asked.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, *args, **kwargs):
+        RecordingParameters.asked.add(key)
+        return super().get(key, *args, **kwargs)
+
+    def getlist(self, key, *args, **kwargs):
+        RecordingParameters.asked.add(key)
+        return super().getlist(key, *args, **kwargs)
+
+
+class RecordingRequest(AppRequest):
+    """The app's own request class, with recording parameters: it behaves exactly the same."""
+
+    parameter_storage_class = RecordingParameters
+
+
+# --- The world: a user per role, and rows in many states for the URLs' ids -----------------------------------
+
+@dataclass
+class World:
+    """User ids per role, the ids that can fill each URL parameter, and live tokens for the token links."""
+
+    users: dict[str, int]
+    ids: dict[str, list[int]]
+    tokens: list[str]
+
+
+def _set(app, model, row_id: int, **values) -> None:
+    """Change a row's columns."""
+    with app.app_context():
+        row = db.session.get(model, row_id)
+        for name, value in values.items():
+            setattr(row, name, value)
+        db.session.commit()
+        db.session.remove()
+
+
+def build_world(app, make) -> World:
+    """Needs in every status, pledges in every status, ended and reversed things, pending and rejected ones."""
+    w = ledger.ledger_world(app, make)
+    users = {"vcse": w.vcse_user, "supplier": w.supplier_user, "moderator": w.moderator,
+             "contract_manager": w.manager, "admin": make.council_user("admin", organisation_id=w.council),
+             "pending": make.user(kind="vcse", status="pending")}
+    colleague = make.user(w.vcse, org_admin=False)
+    make.user(w.supplier, org_admin=False, verified=False)
+    for status in ("rejected", "suspended"):
+        make.organisation(kind="supplier", status=status)
+
+    area, theme = make.area(), make.theme()
+    _set(app, Area, make.area(), is_active=False)
+    _set(app, Theme, make.theme(), is_active=False)
+    make.measure(pence=None)
+    for status in NeedStatus:
+        make.need(w.vcse, status=status.value, measure_id=w.measure, area_id=area, theme_ids=[theme])
+    make.need(make.organisation(kind="vcse"), status="open", measure_id=w.measure, area_id=area, theme_ids=[theme])
+
+    for status in ("offered", "accepted", "declined", "withdrawn", "delivered", "cancelled"):
+        contracts.pledge(app, w.need, w.commitment, status=status)
+    walk = (app, w.need, w.commitment, w.supplier_user, w.vcse_user)
+    ledger.confirmed_entry(*walk)
+    reversed_entry = ledger.confirmed_entry(*walk)
+    ledger.disputed_pledge(*walk)
+    ended = contracts.contract(app, w.supplier, w.council, w.manager, status="ended")
+    contracts.commitment(app, ended, w.measure)
+    other_supplier = make.organisation(kind="supplier")
+    make.user(other_supplier)
+    contracts.commitment(app, ledger.contract(app, w.council, other_supplier, w.manager), w.measure)
+
+    with app.app_context():
+        reverse_entry(reversed_entry, db.session.get(User, w.manager), reason="Entered twice")
+        tokens = [issue_token(db.session.get(User, user_id), purpose, 1)
+                  for user_id, purpose in ((users["pending"], TokenPurpose.VERIFY_EMAIL),
+                                           (colleague, TokenPurpose.RESET_PASSWORD), (colleague, TokenPurpose.INVITE))]
+        db.session.commit()
+        ids = {name: list(db.session.scalars(select(model.id).order_by(model.id))) for name, model in ROWS.items()}
+        db.session.remove()
+    return World(users, ids, tokens)
+
+
+# --- What a client can send ----------------------------------------------------------------------------------
+
+NUMBERS = ("0", "-1", "1", "2", "5", "10", "2.5", "0.001", "1,500", "1e3", "1e309", "NaN", "Infinity", "0x1F",
+           "\u0663", "\uff11", "1_000", str(MAX_ID), str(MAX_ID + 1), "99999999999999999999",
+           "-99999999999999999999", "9" * 400)
+TEXTS = ("", " ", "\x00", "a\x00b", "%", "%ff", "y", "on", "true", "<script>alert(1)</script>", "' OR 1=1 --",
+         "\u202eevil", "\U0001f600", "/account/", "//evil.example/", "\\\\evil.example", "javascript:alert(1)",
+         "\r\nSet-Cookie: x=1", "Ä" * 300)
+LONG = ("x" * 40_000, "\u00e9" * 20_000, "1" * 30_000)
+DATE_PARTS = ("1", "12", "28", "29", "31", "32", "0", "-1", "2", "2025", "2026", "2030", "1900", "9999", "10000",
+              "99999999999999999999", "", " ", "x", "\x00")
+RAW_QUERY_TAILS = ("", "", "%ff%fe", "%", "%%", "%zz", "&&&", "=", "==&=x", "page=%ff%fe", "a=%00", "%00=1",
+                   "page=-1", "page=99999999999999999999")
+CONTENT_TYPES = ("application/x-www-form-urlencoded; charset=utf-16", "application/x-www-form-urlencoded; charset=zz",
+                 "multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=zz",
+                 "application/xml", "text/html", 'x/y; a="', "application/json; charset=latin-1", "*/*", "")
+JSON_BODIES = ("{", "[1, 2]", "[[1, 2, 3]]", "5", "null", '"x"', '{"a": {"b": [1]}}', '{"a": null}', "\ufeff{}")
+FILENAMES = ("measures.csv", "", "../../etc/passwd", "x\x00.csv", "\u00e9.csv", "a" * 300)
+FILE_CONTENTS = (b"", b"code,name,unit\r\n", b"\xef\xbb\xbfcode,name\nM1,=cmd|' /C calc'!A0,hour\n",
+                 b"\xff\xfe\x00c\x00o", b"\x00" * 16, b"code\n" + b"x," * 1000)
+
+
+def _bytes(text) -> bytes:
+    """Text as UTF-8 (raw bytes, which may not be UTF-8 at all, are sent as they are)."""
+    return text if isinstance(text, bytes) else text.encode()
+
+
+def _shown(text, limit: int = 60) -> str:
+    """A value as a failure message shows it: quoted, cut short, its full length said."""
+    shown = repr(text[:limit])
+    return shown if len(text) <= limit else f"{shown}... ({len(text)} long)"
+
+
+def _urlencoded(pairs) -> str:
+    """Name=value pairs percent-encoded byte for byte (so invalid UTF-8 and NULs go through as sent)."""
+    return "&".join(f"{quote(_bytes(name), safe='')}={quote(_bytes(value), safe='')}" for name, value in pairs)
+
+
+def _multipart(pairs, file) -> tuple[bytes, str]:
+    """A multipart/form-data body of the pairs and one file, built by hand so any byte can be in it."""
+    boundary = b"fuzzboundary7MA4YWxk"
+    parts = [b'Content-Disposition: form-data; name="' + _bytes(name) + b'"\r\n\r\n' + _bytes(value)
+             for name, value in pairs]
+    name, filename, content = file
+    parts.append(b'Content-Disposition: form-data; name="' + _bytes(name) + b'"; filename="' + _bytes(filename)
+                 + b'"\r\nContent-Type: text/csv\r\n\r\n' + content)
+    body = b"".join(b"--" + boundary + b"\r\n" + part + b"\r\n" for part in parts) + b"--" + boundary + b"--\r\n"
+    return body, f"multipart/form-data; boundary={boundary.decode()}"
+
+
+@dataclass
+class Attempt:
+    """One made-up request: its path, query string and body, and what it carries for the failure message."""
+
+    path: str
+    query: str
+    kind: str
+    content_type: str | None = None
+    body: bytes = b""
+    fields: list = field(default_factory=list)
+
+    def send(self, client, method: str):
+        """Send it with a method."""
+        return client.open(self.path, method=method, query_string=self.query, data=self.body,
+                           content_type=self.content_type)
+
+    def describe(self) -> str:
+        """The request as a failure message shows it."""
+        fields = "\n".join(f"    {_shown(name)} = {_shown(value)}" for name, value in self.fields[:20])
+        return (f"  URL: {self.path}{'?' + _shown(self.query, 300) if self.query else ''}\n"
+                f"  body: {self.kind}, Content-Type {self.content_type!r}, {len(self.body)} bytes: "
+                f"{_shown(self.body, 200)}\n" + (f"  fields:\n{fields}" if fields else ""))
+
+
+def attempts(rule, names: list[str], date_names: set[str], ids: dict[str, list[int]], tokens: list[str],
+             max_body: int) -> st.SearchStrategy[Attempt]:
+    """Requests to one rule: real and edge ids in its path, then made-up query strings and bodies."""
+    every_id = sorted({str(i) for row_ids in ids.values() for i in row_ids})
+    values = st.one_of(st.sampled_from(NUMBERS + TEXTS + tuple(CHOICES) + tuple(every_id)), st.integers().map(str),
+                       st.text(max_size=20), st.binary(min_size=1, max_size=6), st.sampled_from(LONG))
+    known = st.sampled_from(names or FORM_FIELDS)
+    field_names = st.one_of(known, known, st.sampled_from(FORM_FIELDS), st.text(max_size=12))
+    date = st.lists(st.sampled_from(DATE_PARTS), min_size=3, max_size=3)
+    one = st.tuples(field_names, values).map(lambda pair: [pair])
+    triple = st.tuples(field_names, date).map(lambda pair: [(pair[0], part) for part in pair[1]])
+    repeated = st.tuples(field_names, st.lists(values, min_size=2, max_size=4)).map(
+        lambda pair: [(pair[0], value) for value in pair[1]])
+    loose = st.lists(st.one_of(one, one, triple, repeated), max_size=6).map(lambda groups: sum(groups, []))
+    # Every name the route reads, each with a value (dates as three): the way to get past its validation.
+    full = st.tuples(*(date if name in date_names else values.map(lambda v: [v]) for name in names)).map(
+        lambda groups: [(name, value) for name, group in zip(names, groups) for value in group])
+    pairs = st.one_of(loose, full) if names else loose
+
+    def path_value(converter: str, name: str):
+        if converter == "int":
+            return st.sampled_from([str(i) for i in ids.get(name, every_id)] + list(EDGE_IDS))
+        raw = st.one_of(st.sampled_from(tokens + ["css/app.css", "../config.py", "x" * 3000]), st.text(max_size=40),
+                        st.binary(min_size=1, max_size=8))
+        return raw.map(lambda text: quote(_bytes(text), safe="/" if converter == "path" else ""))
+
+    params = st.fixed_dictionaries({name: path_value(converter, name)
+                                    for converter, name in RULE_PARAM.findall(rule.rule)})
+    file = st.tuples(field_names, st.sampled_from(FILENAMES), st.sampled_from(FILE_CONTENTS))
+    kinds = st.sampled_from(("form", "form", "form", "multipart", "json", "json-raw", "text", "garbage", "none",
+                             "oversize"))
+
+    @st.composite
+    def attempt(draw) -> Attempt:
+        path = RULE_PARAM.sub(lambda m, p=draw(params): p[m.group(2)], rule.rule)
+        query = "&".join(filter(None, (_urlencoded(draw(loose)), draw(st.sampled_from(RAW_QUERY_TAILS)))))
+        kind, fields = draw(kinds), draw(pairs)
+        if kind == "form":
+            return Attempt(path, query, kind, "application/x-www-form-urlencoded", _urlencoded(fields).encode(), fields)
+        if kind == "multipart":
+            body, content_type = _multipart(fields, draw(file))
+            return Attempt(path, query, kind, content_type, body, fields)
+        if kind == "json":
+            body = json.dumps({_bytes(k).decode("latin-1"): _bytes(v).decode("latin-1") for k, v in fields})
+            return Attempt(path, query, kind, "application/json", body.encode(), fields)
+        if kind == "json-raw":
+            return Attempt(path, query, kind, "application/json", draw(st.sampled_from(JSON_BODIES)).encode())
+        if kind == "text":
+            return Attempt(path, query, kind, "text/plain; charset=utf-8", _urlencoded(fields).encode(), fields)
+        if kind == "garbage":
+            return Attempt(path, query, kind, draw(st.sampled_from(CONTENT_TYPES)), draw(st.binary(max_size=64)))
+        if kind == "oversize":
+            return Attempt(path, query, kind, "application/x-www-form-urlencoded", b"reason=" + b"x" * max_body)
+        return Attempt(path, query, kind)
+
+    return attempt()
+
+
+
+
+# --- Sending them as everyone ----------------------------------------------------------------------------------
+
+class Tracebacks(logging.Handler):
+    """Keeps what the app logs at ERROR or worse (the 500 handler logs the exception with its traceback)."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.setFormatter(logging.Formatter("%(message)s"))
+        self.texts: list[str] = []
+
+    def emit(self, record) -> None:
+        self.texts.append(self.format(record))
+
+
+@dataclass
+class Fuzz:
+    """The app under fuzz, its world, a client per role, and the server tracebacks."""
+
+    app: object
+    world: World
+    clients: dict
+    tracebacks: Tracebacks
+
+    def sign_in_everyone(self) -> None:
+        """Sign each role's client in afresh (an earlier request may have signed it out or ended its sessions)."""
+        for role, user_id in self.world.users.items():
+            login_as(self.clients[role], self.app, user_id)
+
+    def check(self, role: str, method: str, attempt: Attempt) -> int:
+        """Send the attempt; fail, saying what was sent and what the server logged, if the answer is a 5xx."""
+        self.tracebacks.texts.clear()
+        try:
+            response = attempt.send(self.clients[role], method)
+        except Exception:  # an error inside the error handlers themselves escapes the test client
+            status, detail = "an exception", traceback.format_exc()
+        else:
+            response.close()
+            if response.status_code < 500:
+                return response.status_code
+            status, detail = response.status_code, "\n".join(self.tracebacks.texts) or "(nothing logged)"
+        raise AssertionError(f"{method} {attempt.path} as {role} answered {status}\n{attempt.describe()}\n"
+                             f"Server traceback:\n{detail}")
+
+
+@pytest.fixture
+def app_overrides():
+    """Past the CSRF check and the rate limits, so made-up bodies reach the views (other tests cover both)."""
+    return {"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+
+
+@pytest.fixture
+def fuzz(app, make):
+    """The app with a recording request class and a traceback catcher, its world, and a client per role."""
+    app.request_class = RecordingRequest
+    tracebacks = Tracebacks()
+    app.logger.addHandler(tracebacks)
+    yield Fuzz(app, build_world(app, make), {role: app.test_client() for role in ROLES}, tracebacks)
+    app.logger.removeHandler(tracebacks)
+
+
+@dataclass
+class Route:
+    """One rule under fuzz: the methods to send, and the requests to make up."""
+
+    methods: list[str]
+    other_methods: list[str]
+    attempts: st.SearchStrategy[Attempt]
+
+
+@pytest.fixture
+def route(fuzz, rule_text, endpoint) -> Route:
+    """The rule, and the names it reads, learnt by sending it one small request per role and method."""
+    rule = next(r for r in fuzz.app.url_map.iter_rules() if (r.rule, r.endpoint) == (rule_text, endpoint))
+    methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+    world = fuzz.world
+    probe_path = RULE_PARAM.sub(
+        lambda m: str(world.ids.get(m.group(2), [1])[0]) if m.group(1) == "int" else world.tokens[0], rule.rule)
+    probe = Attempt(probe_path, "probe=1", "form", "application/x-www-form-urlencoded", b"probe=1")
+    RecordingParameters.asked.clear()
+    fuzz.sign_in_everyone()
+    for role in ROLES:
+        for method in methods:
+            fuzz.check(role, method, probe)
+    names = sorted(RecordingParameters.asked - {"probe"})
+    date_names = {name for name in names if name.rpartition("-")[2] in DATE_FIELDS}
+    other = [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m not in rule.methods] + ["HEAD", "OPTIONS"]
+    return Route(methods, other, attempts(rule, names, date_names, world.ids, world.tokens,
+                                          fuzz.app.config["MAX_CONTENT_LENGTH"]))
+
+
+@pytest.mark.parametrize(("rule_text", "endpoint"), ROUTES)
+@settings(database=None, derandomize=True, deadline=None, max_examples=EXAMPLES_PER_ROUTE,
+          phases=(Phase.explicit, Phase.generate),
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_no_request_to_any_route_is_a_server_error(fuzz, route, data):
+    attempt = data.draw(route.attempts, label="request")
+    other = data.draw(st.sampled_from(route.other_methods), label="another method")
+    fuzz.sign_in_everyone()
+    for role in ROLES:
+        for method in [*route.methods, other]:
+            fuzz.check(role, method, attempt)
