@@ -532,7 +532,7 @@ def test_a_proxy_value_added_through_the_admin_service_leaves_the_contract_page_
 
 def _commitment_cells(html: str) -> list[str]:
     """The text of each cell in the first commitment row, tags removed and spaces folded."""
-    table = html.split('aria-label="Commitments"', 1)[1]
+    table = html.split('<caption class="govuk-table__caption govuk-table__caption--m">Commitments<', 1)[1]
     row = table.split('<tbody class="govuk-table__body">', 1)[1].split("</tr>", 1)[0]
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
             for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]

@@ -377,7 +377,7 @@ def test_contracts_page_shows_figures_per_commitment_and_marks_ended_contracts(a
 def _first_row_cells(html: str) -> list[str]:
     """The numeric cells of the first commitment row on the contracts page."""
     body = html.split('<tbody class="govuk-table__body">', 1)[1].split("</tr>", 1)[0]
-    return [re.sub(r"\s+", " ", c).strip() for c in re.findall(r'<td class="govuk-table__cell[^"]*">(.*?)</td>', body, re.S)]
+    return [re.sub(r"\s+", " ", c).strip() for c in re.findall(r'<td [^>]*class="govuk-table__cell[^"]*">(.*?)</td>', body, re.S)]
 
 
 def _requests_for(app, client, url, count_queries) -> int:

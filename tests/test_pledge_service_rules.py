@@ -52,7 +52,7 @@ def _client(app, user_id: int):
 def _row_cells(html: str) -> list[str]:
     """The numeric cells of the first commitment row on Your contracts."""
     body = html.split('<tbody class="govuk-table__body">', 1)[1].split("</tr>", 1)[0]
-    return [re.sub(r"\s+", " ", c).strip() for c in re.findall(r'<td class="govuk-table__cell[^"]*">(.*?)</td>', body, re.S)]
+    return [re.sub(r"\s+", " ", c).strip() for c in re.findall(r'<td [^>]*class="govuk-table__cell[^"]*">(.*?)</td>', body, re.S)]
 
 
 # A reversal releases the capacity a confirmed delivery held

@@ -141,6 +141,11 @@ class Need(HasLifecycle, db.Model):
     area: Mapped[Area] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=need_themes, order_by="Theme.name")
 
+    @property
+    def is_open(self) -> bool:
+        """Whether it is published and taking pledges."""
+        return self.status is NeedStatus.OPEN
+
     def is_owned_by(self, user) -> bool:
         """Whether the user belongs to the organisation that posted this need."""
         return user.is_authenticated and user.organisation_id == self.organisation_id

@@ -89,6 +89,16 @@ class Organisation(HasLifecycle, db.Model):
         return self.status is OrganisationStatus.APPROVED
 
     @property
+    def is_rejected(self) -> bool:
+        """Whether a moderator turned the registration down."""
+        return self.status is OrganisationStatus.REJECTED
+
+    @property
+    def is_suspended(self) -> bool:
+        """Whether the council has suspended the organisation."""
+        return self.status is OrganisationStatus.SUSPENDED
+
+    @property
     def number_label(self) -> str:
         """What the registered number is called for this kind of organisation."""
         return "Charity number" if self.kind is OrganisationKind.VCSE else "Company number"
