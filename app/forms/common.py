@@ -52,13 +52,3 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[
         InputRequired("Enter a reason"), Length(max=2000, message="Reason must be 2,000 characters or fewer")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
-
-
-def apply_service_error(form: FlaskForm, error) -> bool:
-    """Put a service's field error next to its field; True if it had one."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        return False
-    field.errors = list(field.errors) + [error.message]
-    form._errors = None  # WTForms caches form.errors
-    return True

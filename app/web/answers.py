@@ -42,7 +42,7 @@ def _resolve(value, result) -> str:
     return value(result) if callable(value) else value
 
 
-def carry_out(call: Callable[[], Any], *, done: str | Callable, then: str | Callable, form: FlaskForm | None = None,
+def carry_out(call: Callable[[], Any], *, done: str | Callable | None, then: str | Callable, form: FlaskForm | None = None,
               page: Page | None = None, back: str | None = None):
     """Run one service call for a submitted form (a one-button form when `form` is None) and answer it."""
     if form is None:
@@ -59,8 +59,10 @@ def carry_out(call: Callable[[], Any], *, done: str | Callable, then: str | Call
         return _refused(error, back, form, page)
     except Conflict as error:
         return _refused(error, back, form, page)
-    flash(_resolve(done, result), "success")
-    return redirect(_resolve(then, result), 303)
+    target = _resolve(then, result)  # first: it may start a new session, which would drop an earlier flash
+    if done is not None:
+        flash(_resolve(done, result), "success")
+    return redirect(target, 303)
 
 
 def _refused(error, back: str | None, form: FlaskForm | None, page: Page | None):

@@ -85,3 +85,8 @@ def role_required(*roles: Role):
             return response if response is not None else view(*args, **kwargs)
         return wrapped
     return decorator
+
+
+def signed_in_user() -> User:
+    """The signed-in user as the User row itself (not Flask-Login's proxy), for services that keep or compare it."""
+    return current_user._get_current_object()
