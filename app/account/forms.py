@@ -1,10 +1,10 @@
 """Forms for a user's own account and their team."""
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
+from wtforms import PasswordField, SubmitField
+from wtforms.validators import InputRequired
 
-from app.forms.common import email_field, new_password_field, single_line
+from app.forms.common import name_field, email_field, new_password_field
 
 
 class ChangePasswordForm(FlaskForm):
@@ -19,7 +19,6 @@ class ChangePasswordForm(FlaskForm):
 class InviteForm(FlaskForm):
     """A colleague's name and email."""
 
-    name = StringField("Full name", widget=GovTextInput(), filters=[single_line], validators=[
-        InputRequired("Enter your colleague's full name"), Length(max=120, message="Name must be 120 characters or fewer")])
+    name = name_field("Enter your colleague's full name")
     email = email_field()
     submit = SubmitField("Send invitation", widget=GovSubmitInput())

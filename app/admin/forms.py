@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp
 
-from app.forms.common import email_field, select_choices, single_line
+from app.forms.common import name_field, email_field, select_choices
 from app.forms.fields import GovDateField, PoundsField
 from app.models import NeedCategory, Role
 
@@ -43,8 +43,7 @@ class RolesForm(FlaskForm):
 class InviteCouncilUserForm(FlaskForm):
     """Someone to invite into the council, and their roles."""
 
-    name = StringField("Full name", widget=GovTextInput(), filters=[single_line], validators=[
-        InputRequired("Enter their full name"), Length(max=120, message="Name must be 120 characters or fewer")])
+    name = name_field("Enter their full name")
     email = email_field()
     roles = role_checkboxes("Council roles", [InputRequired("Select at least one role")])
     submit = SubmitField("Send invitation", widget=GovSubmitInput())

@@ -9,7 +9,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, S
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.formatting import policy_target
-from app.forms.common import optional_int, select_choices
+from app.forms.common import one_answer_form, optional_int, select_choices
 from app.forms.fields import GovDateField, PoundsField, QuantityField
 from app.models import TargetKind
 
@@ -90,21 +90,12 @@ class CommitmentForm(FlaskForm):
     submit = SubmitField("Save commitment", widget=GovSubmitInput())
 
 
-class EndContractForm(FlaskForm):
-    """End a contract early, with a reason."""
-
-    reason = TextAreaField("Why is the contract ending early?", widget=GovTextArea(),
-                           description="This is kept in the audit trail.",
-                           validators=[InputRequired("Enter why the contract is ending early"),
-                                       Length(max=2000, message="Reason must be 2,000 characters or fewer")])
-    submit = SubmitField("End contract", widget=GovSubmitInput())
+EndContractForm = one_answer_form(
+    "EndContractForm", "End a contract early, with a reason.", "Why is the contract ending early?", button="End contract",
+    hint="This is kept in the audit trail.", required="Enter why the contract is ending early", noun="Reason")
 
 
-class ReverseEntryForm(FlaskForm):
-    """Reverse a wrong ledger entry, with a reason."""
-
-    reason = TextAreaField("Why is this entry being reversed?", widget=GovTextArea(),
-                           description="Shown next to the reversal on the contract page.",
-                           validators=[InputRequired("Enter why this entry is being reversed"),
-                                       Length(max=2000, message="Reason must be 2,000 characters or fewer")])
-    submit = SubmitField("Reverse entry", widget=GovSubmitInput())
+ReverseEntryForm = one_answer_form(
+    "ReverseEntryForm", "Reverse a wrong ledger entry, with a reason.", "Why is this entry being reversed?",
+    button="Reverse entry", hint="Shown next to the reversal on the contract page.",
+    required="Enter why this entry is being reversed", noun="Reason")

@@ -1,7 +1,10 @@
 """Form pieces shared by several blueprints."""
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField, TextAreaField
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import FileField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
@@ -40,15 +43,44 @@ def new_password_field(label: str = "Create a password") -> PasswordField:
                          validators=[InputRequired("Enter a password")])
 
 
-class ConfirmForm(FlaskForm):
+class AppForm(FlaskForm):
+    """The base of every form: it reads a submission the way a browser's form sends one."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            """The submitted fields: text, plus files under the form's own file fields only, and no JSON body.
+
+            Flask-WTF would pass an upload sent under any name to that field, and a JSON body of any shape (a list,
+            a number, nested objects) as the fields: text fields expect text, and either was a 500.
+            """
+            if formdata is not _Auto or not form.is_submitted():
+                return super().wrap_formdata(form, formdata)
+            file_fields = {field.name for field in form if isinstance(field, FileField)}
+            files = MultiDict([(name, upload) for name, upload in request.files.items(multi=True) if name in file_fields])
+            return CombinedMultiDict((files, request.form)) if files else request.form or None
+
+
+class ConfirmForm(AppForm):
     """A form with just a button: the CSRF token is the point."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class ReasonForm(FlaskForm):
-    """A decision that must give a reason."""
+def text_answer(label: str, *, hint: str = "", required: str = "", noun: str = "This",
+                limit: int = 2000) -> TextAreaField:
+    """A text area with GOV.UK messages: required when `required` says what to enter, at most `limit` characters."""
+    validators = [InputRequired(required)] if required else []
+    validators.append(Length(max=limit, message=f"{noun} must be {limit:,} characters or fewer"))
+    return TextAreaField(label, widget=GovTextArea(), description=hint, validators=validators)
 
-    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[
-        InputRequired("Enter a reason"), Length(max=2000, message="Reason must be 2,000 characters or fewer")])
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+def name_field(required: str) -> StringField:
+    """A person's full name, on one line."""
+    return StringField("Full name", widget=GovTextInput(), filters=[single_line], validators=[
+        InputRequired(required), Length(max=120, message="Name must be 120 characters or fewer")])
+
+
+def one_answer_form(name: str, doc: str, label: str, *, button: str, field: str = "reason", **answer) -> type:
+    """A form of one text answer and a button, such as a reason for declining or a note for the audit trail."""
+    return type(name, (AppForm,), {"__doc__": doc, field: text_answer(label, **answer),
+                                     "submit": SubmitField(button, widget=GovSubmitInput())})

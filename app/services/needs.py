@@ -17,7 +17,7 @@ from app.sanitise import render_rich_text, strip_tags, to_plain_text
 from app.services.audit import record_audit
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.services.transactions import locked
-from app.services.pledges import decline_pledges_to_ended_need
+from app.services.pledges import NEED_ENDED_REASONS, decline_pledges_to_ended_need
 
 
 
@@ -126,28 +126,26 @@ def save_need(user: User, data: NeedInput, *, need_id: int | None = None, submit
     return submit_need(need.id, user, today=today) if submit else need
 
 
-def withdraw_need(need_id: int, user: User) -> Need:
-    """Withdraw a need that has not ended yet."""
+def _end_by_organisation(need_id: int, user: User, move: str, status: NeedStatus) -> Need:
+    """The organisation ends its own need: offered pledges are declined, accepted ones carry on."""
     _require_vcse_member(user)
     need = _owned_need(need_id, user)
-    require_move(need, "withdraw", user)
-    need.status, need.ended_at = NeedStatus.WITHDRAWN, utcnow()
+    require_move(need, move, user)
+    need.status, need.ended_at = status, utcnow()
     decline_pledges_to_ended_need(need, user)
-    record_audit(user, "need.withdrawn", need)
+    record_audit(user, f"need.{status.value}", need)
     db.session.commit()
     return need
+
+
+def withdraw_need(need_id: int, user: User) -> Need:
+    """Withdraw a need that has not ended yet."""
+    return _end_by_organisation(need_id, user, "withdraw", NeedStatus.WITHDRAWN)
 
 
 def close_need(need_id: int, user: User) -> Need:
     """Close an open need early: it stays visible but takes no more pledges."""
-    _require_vcse_member(user)
-    need = _owned_need(need_id, user)
-    require_move(need, "close", user)
-    need.status, need.ended_at = NeedStatus.CLOSED, utcnow()
-    decline_pledges_to_ended_need(need, user)
-    record_audit(user, "need.closed", need)
-    db.session.commit()
-    return need
+    return _end_by_organisation(need_id, user, "close", NeedStatus.CLOSED)
 
 
 def _tell_organisation(need: Need, template: str, subject: str, **context) -> None:
@@ -177,41 +175,58 @@ def _require_reason(reason: str, what: str) -> str:
     return reason.strip()
 
 
-def request_changes(need_id: int, moderator: User, *, message: str) -> Need:
-    """Send a pending need back to its organisation with what to change."""
-    message = _require_reason(message, "what the organisation needs to change")
+@dataclass(frozen=True)
+class Decision:
+    """A moderator's decision that sends a need back or ends it, with the message its organisation is sent."""
+
+    move: str
+    status: NeedStatus
+    asks_for: str
+    audit: str
+    email: str
+    subject: str
+    ends: bool = True
+
+
+DECISIONS = {
+    "request_changes": Decision("request_changes", NeedStatus.CHANGES_REQUESTED, "what the organisation needs to change",
+                                "need.changes_requested", "need_changes_requested", "Changes needed: {title}", ends=False),
+    "reject": Decision("reject", NeedStatus.REJECTED, "the reason for rejecting the need", "need.rejected",
+                       "need_rejected", "Your need was not published: {title}"),
+    "hide": Decision("hide", NeedStatus.HIDDEN, "the reason for hiding the need", "need.hidden", "need_hidden",
+                     "Your need has been taken down: {title}"),
+}
+
+
+def _decide(need_id: int, moderator: User, decision: Decision, reason: str) -> Need:
+    """Make a decision with its reason, end the need if the decision ends it, and tell its organisation."""
+    reason = _require_reason(reason, decision.asks_for)
     need = _need_for_moderation(need_id)
-    require_move(need, "request_changes", moderator)
-    need.status, need.moderation_note = NeedStatus.CHANGES_REQUESTED, message
-    record_audit(moderator, "need.changes_requested", need, reason=message)
-    _tell_organisation(need, "need_changes_requested", f"Changes needed: {need.title}", message=message)
+    require_move(need, decision.move, moderator)
+    need.status, need.moderation_note = decision.status, reason
+    if decision.ends:
+        need.ended_at = utcnow()
+    if decision.status in NEED_ENDED_REASONS:  # an open need may hold offered pledges; a pending one holds none
+        decline_pledges_to_ended_need(need, moderator)
+    record_audit(moderator, decision.audit, need, reason=reason)
+    _tell_organisation(need, decision.email, decision.subject.format(title=need.title), message=reason)
     db.session.commit()
     return need
+
+
+def request_changes(need_id: int, moderator: User, *, message: str) -> Need:
+    """Send a pending need back to its organisation with what to change."""
+    return _decide(need_id, moderator, DECISIONS["request_changes"], message)
 
 
 def reject_need(need_id: int, moderator: User, *, reason: str) -> Need:
     """Reject a pending need with a reason."""
-    reason = _require_reason(reason, "the reason for rejecting the need")
-    need = _need_for_moderation(need_id)
-    require_move(need, "reject", moderator)
-    need.status, need.moderation_note, need.ended_at = NeedStatus.REJECTED, reason, utcnow()
-    record_audit(moderator, "need.rejected", need, reason=reason)
-    _tell_organisation(need, "need_rejected", f"Your need was not published: {need.title}", message=reason)
-    db.session.commit()
-    return need
+    return _decide(need_id, moderator, DECISIONS["reject"], reason)
 
 
 def hide_need(need_id: int, moderator: User, *, reason: str) -> Need:
     """Take an open need down (abuse, duplicate) with a reason."""
-    reason = _require_reason(reason, "the reason for hiding the need")
-    need = _need_for_moderation(need_id)
-    require_move(need, "hide", moderator)
-    need.status, need.moderation_note, need.ended_at = NeedStatus.HIDDEN, reason, utcnow()
-    decline_pledges_to_ended_need(need, moderator)
-    record_audit(moderator, "need.hidden", need, reason=reason)
-    _tell_organisation(need, "need_hidden", f"Your need has been taken down: {need.title}", message=reason)
-    db.session.commit()
-    return need
+    return _decide(need_id, moderator, DECISIONS["hide"], reason)
 
 
 def expire_needs(today: date | None = None) -> int:

@@ -77,6 +77,21 @@ def _tell_supplier(pledge: Pledge, headline: str, reason: str = "") -> None:
     _tell(pledge.supplier.users, pledge, headline, "supplier_pledge", reason)
 
 
+def _step(pledge: Pledge, move: str, user: User, status: PledgeStatus, tell, headline: str, reason: str = "",
+          **changes) -> Pledge:
+    """Make one step of a pledge's lifecycle: check it is allowed, record it, tell the other side, commit."""
+    require_move(pledge, move, user)
+    pledge.status = status
+    if reason:
+        pledge.reason = reason
+    for name, value in changes.items():
+        setattr(pledge, name, value)
+    record_audit(user, f"pledge.{status.value}", pledge, **({"reason": reason} if reason else {}))
+    tell(pledge, headline, reason)
+    db.session.commit()
+    return pledge
+
+
 def make_pledge(user: User, *, need_id: int, commitment_id: int, quantity: Decimal, message: str,
                 proposed_on: date, today: date | None = None) -> Pledge:
     """Pledge part of a commitment to an open need, never more than either has left."""
@@ -121,12 +136,8 @@ def accept_pledge(pledge_id: int, user: User) -> Pledge:
     """The VCSE accepts an offered pledge."""
     _require_member(user, OrganisationKind.VCSE, "accept pledges")
     pledge = _vcse_pledge(pledge_id, user)
-    require_move(pledge, "accept", user)
-    pledge.status, pledge.responded_at = PledgeStatus.ACCEPTED, utcnow()
-    record_audit(user, "pledge.accepted", pledge)
-    _tell_supplier(pledge, f"{pledge.need.organisation.name} accepted your pledge")
-    db.session.commit()
-    return pledge
+    return _step(pledge, "accept", user, PledgeStatus.ACCEPTED, _tell_supplier,
+                 f"{pledge.need.organisation.name} accepted your pledge", responded_at=utcnow())
 
 
 def _require_reason(reason: str, what: str, field: str = "reason") -> str:
@@ -141,24 +152,15 @@ def decline_pledge(pledge_id: int, user: User, *, reason: str) -> Pledge:
     _require_member(user, OrganisationKind.VCSE, "decline pledges")
     reason = _require_reason(reason, "why you are declining this pledge")
     pledge = _vcse_pledge(pledge_id, user)
-    require_move(pledge, "decline", user)
-    pledge.status, pledge.reason, pledge.responded_at = PledgeStatus.DECLINED, reason, utcnow()
-    record_audit(user, "pledge.declined", pledge, reason=reason)
-    _tell_supplier(pledge, f"{pledge.need.organisation.name} declined your pledge", reason)
-    db.session.commit()
-    return pledge
+    return _step(pledge, "decline", user, PledgeStatus.DECLINED, _tell_supplier,
+                 f"{pledge.need.organisation.name} declined your pledge", reason, responded_at=utcnow())
 
 
 def withdraw_pledge(pledge_id: int, user: User) -> Pledge:
     """The supplier withdraws a pledge that has not been accepted yet."""
     _require_member(user, OrganisationKind.SUPPLIER, "withdraw pledges")
     pledge = _supplier_pledge(pledge_id, user)
-    require_move(pledge, "withdraw", user)
-    pledge.status = PledgeStatus.WITHDRAWN
-    record_audit(user, "pledge.withdrawn", pledge)
-    _tell_vcse(pledge, f"{pledge.supplier.name} withdrew its pledge")
-    db.session.commit()
-    return pledge
+    return _step(pledge, "withdraw", user, PledgeStatus.WITHDRAWN, _tell_vcse, f"{pledge.supplier.name} withdrew its pledge")
 
 
 def cancel_pledge(pledge_id: int, user: User, *, reason: str) -> Pledge:
@@ -166,12 +168,8 @@ def cancel_pledge(pledge_id: int, user: User, *, reason: str) -> Pledge:
     _require_member(user, OrganisationKind.SUPPLIER, "cancel pledges")
     reason = _require_reason(reason, "why you are cancelling this pledge")
     pledge = _supplier_pledge(pledge_id, user)
-    require_move(pledge, "cancel", user)
-    pledge.status, pledge.reason = PledgeStatus.CANCELLED, reason
-    record_audit(user, "pledge.cancelled", pledge, reason=reason)
-    _tell_vcse(pledge, f"{pledge.supplier.name} cancelled its pledge", reason)
-    db.session.commit()
-    return pledge
+    return _step(pledge, "cancel", user, PledgeStatus.CANCELLED, _tell_vcse,
+                 f"{pledge.supplier.name} cancelled its pledge", reason)
 
 
 def mark_delivered(pledge_id: int, user: User, *, quantity: Decimal, delivered_on: date, note: str,
@@ -279,12 +277,8 @@ def dispute_delivery(pledge_id: int, user: User, *, reason: str) -> Pledge:
     _require_member(user, OrganisationKind.VCSE, "dispute deliveries")
     reason = _require_reason(reason, "what is wrong with the delivery")
     pledge = _vcse_pledge(pledge_id, user)
-    require_move(pledge, "dispute", user)
-    pledge.status, pledge.reason = PledgeStatus.DISPUTED, reason
-    record_audit(user, "pledge.disputed", pledge, reason=reason)
-    _tell_supplier(pledge, f"{pledge.need.organisation.name} disputed your delivery", reason)
-    db.session.commit()
-    return pledge
+    return _step(pledge, "dispute", user, PledgeStatus.DISPUTED, _tell_supplier,
+                 f"{pledge.need.organisation.name} disputed your delivery", reason)
 
 
 def _require_moderator(user: User) -> None:

@@ -4,7 +4,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from app.forms.common import optional_int
+from app.forms.common import one_answer_form, optional_int
 from app.forms.fields import GovDateField, QuantityField
 
 _LIMIT = Length(max=2000, message="This must be 2,000 characters or fewer")
@@ -29,13 +29,9 @@ class PledgeForm(FlaskForm):
     submit = SubmitField("Send pledge", widget=GovSubmitInput())
 
 
-class CancelPledgeForm(FlaskForm):
-    """Cancel an accepted pledge, saying why."""
-
-    reason = TextAreaField("Why are you cancelling?", widget=GovTextArea(),
-                           description="The group will see this in an email.",
-                           validators=[InputRequired("Enter why you are cancelling this pledge"), _LIMIT])
-    submit = SubmitField("Cancel pledge", widget=GovSubmitInput())
+CancelPledgeForm = one_answer_form(
+    "CancelPledgeForm", "Cancel an accepted pledge, saying why.", "Why are you cancelling?", button="Cancel pledge",
+    hint="The group will see this in an email.", required="Enter why you are cancelling this pledge")
 
 
 class DeliveredForm(FlaskForm):

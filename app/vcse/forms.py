@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.forms.common import optional_int, select_choices, single_line
+from app.forms.common import one_answer_form, optional_int, select_choices, single_line
 from app.forms.fields import GovDateField, QuantityField
 from app.models import NeedCategory
 
@@ -78,16 +78,11 @@ class NeedForm(FlaskForm):
             raise ValidationError("The date it is needed by must be in the future")
 
 
-_LIMIT = Length(max=2000, message="This must be 2,000 characters or fewer")
 
 
-class DeclinePledgeForm(FlaskForm):
-    """Decline an offered pledge, saying why."""
-
-    reason = TextAreaField("Why are you declining?", widget=GovTextArea(),
-                           description="The supplier will see this in an email.",
-                           validators=[InputRequired("Enter why you are declining this pledge"), _LIMIT])
-    submit = SubmitField("Decline pledge", widget=GovSubmitInput())
+DeclinePledgeForm = one_answer_form(
+    "DeclinePledgeForm", "Decline an offered pledge, saying why.", "Why are you declining?", button="Decline pledge",
+    hint="The supplier will see this in an email.", required="Enter why you are declining this pledge")
 
 
 class ConfirmDeliveryForm(FlaskForm):
@@ -102,10 +97,7 @@ class ConfirmDeliveryForm(FlaskForm):
     submit = SubmitField("Confirm delivery", widget=GovSubmitInput())
 
 
-class DisputeDeliveryForm(FlaskForm):
-    """Say the delivery did not happen as described."""
-
-    reason = TextAreaField("What is wrong with the delivery?", widget=GovTextArea(),
-                           description="The supplier will see this, and a council moderator will look into it.",
-                           validators=[InputRequired("Enter what is wrong with the delivery"), _LIMIT])
-    submit = SubmitField("Dispute delivery", widget=GovSubmitInput())
+DisputeDeliveryForm = one_answer_form(
+    "DisputeDeliveryForm", "Say the delivery did not happen as described.", "What is wrong with the delivery?",
+    button="Dispute delivery", hint="The supplier will see this, and a council moderator will look into it.",
+    required="Enter what is wrong with the delivery")

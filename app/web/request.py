@@ -15,11 +15,15 @@ def without_nul(text):
 
 
 class TextParameters(ImmutableMultiDict):
-    """Query-string and form values with NUL characters removed, so no field can carry one into the database."""
+    """Query-string and form values with NUL characters removed, so no field can carry one into the database.
+
+    A multipart part with no name (Werkzeug files it under None) is not a field, and is dropped: Flask-WTF's CSRF
+    check reads every name as text.
+    """
 
     def __init__(self, mapping=None):
         if isinstance(mapping, (list, tuple)):
-            mapping = [(without_nul(key), without_nul(value)) for key, value in mapping]
+            mapping = [(without_nul(key), without_nul(value)) for key, value in mapping if key is not None]
         super().__init__(mapping)
 
 

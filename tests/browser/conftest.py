@@ -19,6 +19,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from app.extensions import db, limiter
+from tests.browser.page_checks import TARGET_SIZE_PROBLEMS
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,14 +157,26 @@ class Site:
         """Click a link or submit button that loads a new page, expect its status, and check it."""
         with self.page.expect_navigation() as navigation:
             locator.click()
-        response = navigation.value
+        return self._arrived(navigation.value, status)
+
+    def press(self, key: str = "Enter", status: int = 200):
+        """Press a key that loads a new page (Enter on a focused link or button), expect its status, and check it."""
+        with self.page.expect_navigation() as navigation:
+            self.page.keyboard.press(key)
+        return self._arrived(navigation.value, status)
+
+    def _arrived(self, response, status: int):
+        """Expect the page that loaded to have this status, and check it."""
         assert response is not None and response.status == status, \
             f"{self.page.url}: expected {status}, got {response and response.status}"
         self.check()
         return response
 
     def check(self) -> None:
-        """Run axe on the current page at this width and at 320px, where it must fit the screen (WCAG 1.4.10)."""
+        """Run axe on the current page at this width and at 320px, where it must fit the screen (WCAG 1.4.10).
+
+        At both widths every target must also be big enough, or spaced enough, to press (WCAG 2.5.8).
+        """
         if not self.page.evaluate("() => typeof window.axe === 'object'"):
             self.page.add_script_tag(url=AXE_URL)
         self.checked.append(self.page.url)
@@ -177,7 +190,7 @@ class Site:
                 self.page.set_viewport_size(self.viewport)
 
     def _axe_and_width(self) -> None:
-        """Fail on any axe violation, or on a page wider than the window."""
+        """Fail on any axe violation, a page wider than the window, or a target too small to press."""
         width = self.page.viewport_size["width"]
         violations = self.page.evaluate(AXE_RUN)
         if violations:
@@ -186,6 +199,8 @@ class Site:
             "() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll_width <= inner_width, \
             f"{self.page.url} scrolls sideways at {inner_width}px wide (content is {scroll_width}px)"
+        small = self.page.evaluate(TARGET_SIZE_PROBLEMS)
+        assert not small, f"{self.page.url} at {width}px has targets under 24x24px (WCAG 2.5.8):\n" + "\n".join(small)
 
     def sign_in(self, email: str, password: str = PASSWORD) -> None:
         """Sign in through the real sign-in form."""
