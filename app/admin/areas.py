@@ -18,18 +18,18 @@ def areas():
     return render_template("admin/areas.html", areas=queries.all_areas(), confirm=ConfirmForm())
 
 
-def _area_form(form: AreaForm, call, done, area=None):
-    """Save the area form through the service and go back to the list."""
-    return carry_out(call, form=form, done=done, then=url_for(".areas"),
-                     page=lambda f: render_template("admin/area_form.html", form=f, area=area))
+def _save_form(form, call, done, kind: str, obj=None):
+    """Save an area or theme form through the service and go back to its list."""
+    return carry_out(call, form=form, done=done, then=url_for(f".{kind}s"),
+                     page=lambda f: render_template(f"admin/{kind}_form.html", form=f, **{kind: obj}))
 
 
 @bp.route("/areas/new", methods=["GET", "POST"])
 def new_area():
     """Add an area."""
     form = AreaForm()
-    return _area_form(form, lambda: reference.create_area(signed_in_user(), form.name.data),
-                      lambda area: f"{area.name} has been added.")
+    return _save_form(form, lambda: reference.create_area(signed_in_user(), form.name.data),
+                      lambda area: f"{area.name} has been added.", "area")
 
 
 @bp.route("/areas/<int:area_id>/rename", methods=["GET", "POST"])
@@ -37,8 +37,8 @@ def rename_area(area_id: int):
     """Rename an area."""
     area = db.get_or_404(Area, area_id)
     form = AreaForm(data={"name": area.name})
-    return _area_form(form, lambda: reference.rename_area(signed_in_user(), area_id, form.name.data),
-                      lambda _: f"The area is now called {form.name.data.strip()}.", area)
+    return _save_form(form, lambda: reference.rename_area(signed_in_user(), area_id, form.name.data),
+                      lambda _: f"The area is now called {form.name.data.strip()}.", "area", area)
 
 
 def _set_area_active(area_id: int, is_active: bool):
@@ -66,19 +66,12 @@ def themes():
     return render_template("admin/themes.html", themes=queries.all_themes())
 
 
-def _theme_form(form: ThemeForm, call, done, theme=None):
-    """Save the theme form through the service and go back to the list."""
-    return carry_out(call, form=form, done=done, then=url_for(".themes"),
-                     page=lambda f: render_template("admin/theme_form.html", form=f, theme=theme))
-
-
 @bp.route("/themes/new", methods=["GET", "POST"])
 def new_theme():
     """Add a priority theme."""
     form = ThemeForm()
-    return _theme_form(form, lambda: reference.create_theme(signed_in_user(), form.name.data,
-                                                            form.description.data or ""),
-                       lambda theme: f"{theme.name} has been added.")
+    return _save_form(form, lambda: reference.create_theme(signed_in_user(), form.name.data, form.description.data or ""),
+                      lambda theme: f"{theme.name} has been added.", "theme")
 
 
 @bp.route("/themes/<int:theme_id>/edit", methods=["GET", "POST"])
@@ -86,6 +79,6 @@ def edit_theme(theme_id: int):
     """Change a theme's name, description or whether it is offered."""
     theme = db.get_or_404(Theme, theme_id)
     form = ThemeForm(data={"name": theme.name, "description": theme.description, "is_active": theme.is_active})
-    return _theme_form(form, lambda: reference.update_theme(
+    return _save_form(form, lambda: reference.update_theme(
         signed_in_user(), theme_id, name=form.name.data, description=form.description.data or "",
-        is_active=form.is_active.data), lambda _: f"{form.name.data.strip()} has been saved.", theme)
+        is_active=form.is_active.data), lambda _: f"{form.name.data.strip()} has been saved.", "theme", theme)

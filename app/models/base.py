@@ -1,11 +1,18 @@
-"""Shared model helpers: UTC timestamps and labelled enums."""
+"""Shared model helpers: UTC timestamps, labelled enums and the columns that store them, and row ids."""
 import enum
 from datetime import UTC, datetime
+
+from sqlalchemy import Enum
 
 
 def utcnow() -> datetime:
     """The current time in UTC, naive, as every *_at column stores it."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def enum_type(enum_class: type[enum.Enum], length: int = 20) -> Enum:
+    """A column type storing an enum by its value as plain text (no database enum type to migrate)."""
+    return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class LabelledEnum(str, enum.Enum):

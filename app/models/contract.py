@@ -2,12 +2,12 @@
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, Column, Enum, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import permissions
 from app.extensions import db
-from app.models.base import LabelledEnum, utcnow
+from app.models.base import LabelledEnum, enum_type, utcnow
 from app.models.lifecycle import HasLifecycle, Move
 from app.models.organisation import Organisation
 from app.models.reference import Area, Measure, Theme
@@ -69,11 +69,11 @@ class Contract(HasLifecycle, db.Model):
     ends_on: Mapped[date]
     contract_manager_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     target_kind: Mapped[TargetKind] = mapped_column(
-        Enum(TargetKind, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]))
+        enum_type(TargetKind, 10))
     target_pence: Mapped[int | None] = mapped_column(BigInteger)
     target_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     status: Mapped[ContractStatus] = mapped_column(
-        Enum(ContractStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
+        enum_type(ContractStatus, 10),
         default=ContractStatus.ACTIVE)
     ended_on: Mapped[date | None]
     end_reason: Mapped[str] = mapped_column(Text, default="")

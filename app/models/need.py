@@ -2,12 +2,12 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Enum, ForeignKey, Index, Numeric, String, Table, Text, text
+from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import permissions
 from app.extensions import db
-from app.models.base import LabelledEnum, utcnow
+from app.models.base import LabelledEnum, enum_type, utcnow
 from app.models.lifecycle import HasLifecycle, Move
 from app.models.organisation import Organisation
 from app.models.reference import Area, Measure, NeedCategory, Theme
@@ -120,14 +120,14 @@ class Need(HasLifecycle, db.Model):
     # Title, summary and description as plain words, for search.
     search_text: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[NeedCategory] = mapped_column(
-        Enum(NeedCategory, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]), index=True)
+        enum_type(NeedCategory), index=True)
     measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"), index=True)
     quantity: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     needed_by: Mapped[date]
     contact: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[NeedStatus] = mapped_column(
-        Enum(NeedStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_type(NeedStatus),
         default=NeedStatus.DRAFT)
     moderation_note: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime | None]

@@ -1,11 +1,11 @@
 """Organisations and the areas they serve."""
 from datetime import datetime
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import LabelledEnum, utcnow
+from app.models.base import LabelledEnum, enum_type, utcnow
 from app.models.lifecycle import HasLifecycle, Move
 
 
@@ -68,10 +68,10 @@ class Organisation(HasLifecycle, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[OrganisationKind] = mapped_column(
-        Enum(OrganisationKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        enum_type(OrganisationKind)
     )
     status: Mapped[OrganisationStatus] = mapped_column(
-        Enum(OrganisationStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_type(OrganisationStatus),
         default=OrganisationStatus.PENDING,
         index=True,
     )

@@ -2,12 +2,12 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Enum, ForeignKey, Numeric, Text
+from sqlalchemy import ForeignKey, Numeric, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import permissions
 from app.extensions import db
-from app.models.base import LabelledEnum, utcnow
+from app.models.base import LabelledEnum, enum_type, utcnow
 from app.models.lifecycle import HasLifecycle, Move
 from app.models.contract import Commitment
 from app.models.need import Need
@@ -84,7 +84,7 @@ class Pledge(HasLifecycle, db.Model):
     message: Mapped[str] = mapped_column(Text, default="")
     proposed_on: Mapped[date]
     status: Mapped[PledgeStatus] = mapped_column(
-        Enum(PledgeStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_type(PledgeStatus),
         default=PledgeStatus.OFFERED, index=True)
     # The latest reason given for declining, cancelling or disputing.
     reason: Mapped[str] = mapped_column(Text, default="")

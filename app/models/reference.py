@@ -2,11 +2,11 @@
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import LabelledEnum, utcnow
+from app.models.base import LabelledEnum, enum_type, utcnow
 
 
 class NeedCategory(LabelledEnum):
@@ -49,7 +49,7 @@ class MeasureCategory(db.Model):
 
     measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"), primary_key=True)
     category: Mapped[NeedCategory] = mapped_column(
-        Enum(NeedCategory, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_type(NeedCategory),
         primary_key=True,
     )
 

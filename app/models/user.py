@@ -4,11 +4,11 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import LabelledEnum, utcnow
+from app.models.base import LabelledEnum, enum_type, utcnow
 from app.models.organisation import Organisation, OrganisationKind
 
 
@@ -32,7 +32,7 @@ class UserRole(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e]), primary_key=True
+        enum_type(Role, 30), primary_key=True
     )
 
 
@@ -117,7 +117,7 @@ class UserToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[TokenPurpose] = mapped_column(
-        Enum(TokenPurpose, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        enum_type(TokenPurpose)
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]

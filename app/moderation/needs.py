@@ -37,37 +37,42 @@ def need_review(need_id: int):
     return _review_page(need_id)
 
 
-def _decide(need_id: int, name: str, action, done: str):
+# What each decision asks the service to do with the submitted form.
+CALLS = {
+    "approve": lambda need_id, user, form: needs.approve_need(need_id, user, note=form.note.data or ""),
+    "request_changes": lambda need_id, user, form: needs.request_changes(need_id, user, message=form.reason.data or ""),
+    "reject": lambda need_id, user, form: needs.reject_need(need_id, user, reason=form.reason.data or ""),
+    "hide": lambda need_id, user, form: needs.hide_need(need_id, user, reason=form.reason.data or ""),
+}
+
+
+def _decide(need_id: int, name: str, done: str):
     """Check a decision form, call the service with it, and answer."""
     form = FORMS[name](prefix=name)
-    return carry_out(lambda: action(form), form=form, done=done, then=url_for(".need_queue"),
-                     back=url_for(".need_review", need_id=need_id), page=lambda f: _review_page(need_id, f))
+    return carry_out(lambda: CALLS[name](need_id, current_user, form), form=form, done=done,
+                     then=url_for(".need_queue"), back=url_for(".need_review", need_id=need_id),
+                     page=lambda f: _review_page(need_id, f))
 
 
 @bp.post("/needs/<int:need_id>/approve")
 def approve_need(need_id: int):
     """Publish a need."""
-    return _decide(need_id, "approve", lambda form: needs.approve_need(need_id, current_user, note=form.note.data or ""),
-                   "The need is published. Its organisation has been emailed.")
+    return _decide(need_id, "approve", "The need is published. Its organisation has been emailed.")
 
 
 @bp.post("/needs/<int:need_id>/request-changes")
 def request_need_changes(need_id: int):
     """Send a need back for changes."""
-    return _decide(need_id, "request_changes",
-                   lambda form: needs.request_changes(need_id, current_user, message=form.reason.data or ""),
-                   "Changes requested. The organisation has been emailed.")
+    return _decide(need_id, "request_changes", "Changes requested. The organisation has been emailed.")
 
 
 @bp.post("/needs/<int:need_id>/reject")
 def reject_need(need_id: int):
     """Reject a need."""
-    return _decide(need_id, "reject", lambda form: needs.reject_need(need_id, current_user, reason=form.reason.data or ""),
-                   "The need has been rejected. The organisation has been emailed the reason.")
+    return _decide(need_id, "reject", "The need has been rejected. The organisation has been emailed the reason.")
 
 
 @bp.post("/needs/<int:need_id>/hide")
 def hide_need(need_id: int):
     """Hide an open need."""
-    return _decide(need_id, "hide", lambda form: needs.hide_need(need_id, current_user, reason=form.reason.data or ""),
-                   "The need is hidden. The organisation has been emailed the reason.")
+    return _decide(need_id, "hide", "The need is hidden. The organisation has been emailed the reason.")

@@ -33,23 +33,25 @@ def organisation_review(organisation_id: int):
     return _review_page(organisation_id)
 
 
+def _decide(organisation_id: int, form, call, done: str, **bound):
+    """Check a decision form, call the service with it, and go back to the queue."""
+    return carry_out(lambda: call(form), form=form, done=lambda organisation: f"{organisation.name} {done}",
+                     page=lambda f: _review_page(organisation_id, **{name: f for name in bound}),
+                     then=url_for(".organisation_queue"),
+                     back=url_for(".organisation_review", organisation_id=organisation_id))
+
+
 @bp.post("/organisations/<int:organisation_id>/approve")
 def approve_organisation(organisation_id: int):
     """Approve a registration."""
-    form = ApproveForm()
-    return carry_out(
-        lambda: organisations.approve_organisation(organisation_id, current_user, note=form.note.data or ""),
-        form=form, page=lambda f: _review_page(organisation_id, approve_form=f),
-        done=lambda organisation: f"{organisation.name} is approved. Its users have been emailed.",
-        then=url_for(".organisation_queue"), back=url_for(".organisation_review", organisation_id=organisation_id))
+    return _decide(organisation_id, ApproveForm(), lambda form: organisations.approve_organisation(
+        organisation_id, current_user, note=form.note.data or ""), "is approved. Its users have been emailed.",
+        approve_form=True)
 
 
 @bp.post("/organisations/<int:organisation_id>/reject")
 def reject_organisation(organisation_id: int):
     """Reject a registration with a reason."""
-    form = RejectForm()
-    return carry_out(
-        lambda: organisations.reject_organisation(organisation_id, current_user, reason=form.reason.data or ""),
-        form=form, page=lambda f: _review_page(organisation_id, reject_form=f),
-        done=lambda organisation: f"{organisation.name} has been rejected. Its users have been emailed the reason.",
-        then=url_for(".organisation_queue"), back=url_for(".organisation_review", organisation_id=organisation_id))
+    return _decide(organisation_id, RejectForm(), lambda form: organisations.reject_organisation(
+        organisation_id, current_user, reason=form.reason.data or ""),
+        "has been rejected. Its users have been emailed the reason.", reject_form=True)

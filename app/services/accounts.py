@@ -143,16 +143,23 @@ def reset_token_is_live(token: str) -> bool:
     return row is not None and not row.user.is_removed
 
 
-def reset_password(token: str, password: str) -> User:
-    """Set a new password from a reset link, once; every existing session ends."""
-    row = find_token(token, TokenPurpose.RESET_PASSWORD, lock=True)
+def _set_password_from_link(token: str, purpose: TokenPurpose, password: str, gone: str) -> User:
+    """Use a single-use link once to set its user's password (following the link confirms their email too)."""
+    row = find_token(token, purpose, lock=True)
     if row is None or row.user.is_removed:
-        raise Conflict("This reset link has expired or has already been used. Ask for a new one.")
+        raise Conflict(gone)
     user = row.user
     _require_strong(password, user.email)
     row.used_at = utcnow()
     user.password_hash = hash_password(password)
     user.email_verified_at = user.email_verified_at or utcnow()
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password from a reset link, once; every existing session ends."""
+    user = _set_password_from_link(token, TokenPurpose.RESET_PASSWORD, password,
+                                   "This reset link has expired or has already been used. Ask for a new one.")
     user.session_token = new_session_token()
     record_audit(user, "user.password_reset", user)
     # The same warning as a change: if someone else reset it (a hijacked mailbox), the owner hears of it.
@@ -202,14 +209,8 @@ def invite_is_live(token: str) -> User | None:
 
 def accept_invite(token: str, password: str) -> User:
     """Set the invitee's password from the invite link, once; this also confirms their email."""
-    row = find_token(token, TokenPurpose.INVITE, lock=True)
-    if row is None or row.user.is_removed:
-        raise Conflict("This invitation has expired or has already been used. Ask your colleague to invite you again.")
-    user = row.user
-    _require_strong(password, user.email)
-    row.used_at = utcnow()
-    user.password_hash = hash_password(password)
-    user.email_verified_at = utcnow()
+    user = _set_password_from_link(token, TokenPurpose.INVITE, password, "This invitation has expired or has "
+                                   "already been used. Ask your colleague to invite you again.")
     record_audit(user, "user.invite_accepted", user)
     db.session.commit()
     return user

@@ -17,3 +17,11 @@ def record_audit(actor: User | None, action: str, obj, *, reason: str = "", **da
     )
     db.session.add(event)
     return event
+
+
+def add_recorded(actor: User | None, obj, action: str, **data):
+    """Add a new object to the current transaction and record its creation (flushed, so it has its id)."""
+    db.session.add(obj)
+    db.session.flush()
+    record_audit(actor, action, obj, **data)
+    return obj

@@ -16,7 +16,7 @@ from app.models import (
 )
 from app.queries.capacity import commitment_held
 from app.queries.pledges import contract_has_pledges
-from app.services.audit import record_audit
+from app.services.audit import add_recorded, record_audit
 from app.errors import Invalid, NotAllowed, NotFound
 from app.services.transactions import locked, unique_or_field_error
 
@@ -169,9 +169,7 @@ def add_commitment(contract_id: int, user: User, data: CommitmentInput) -> Commi
     require_move(contract, "add_commitment", user, "This contract has ended, so it cannot take new commitments.")
     commitment = Commitment(contract_id=contract.id)
     _apply_commitment(commitment, data)
-    db.session.add(commitment)
-    db.session.flush()
-    record_audit(user, "commitment.created", commitment, contract_id=contract.id)
+    add_recorded(user, commitment, "commitment.created", contract_id=contract.id)
     db.session.commit()
     return commitment
 

@@ -15,7 +15,7 @@ from app.models import (
     UserRole,
 )
 from app.services.accounts import normalise_email, user_by_email
-from app.services.audit import record_audit
+from app.services.audit import add_recorded, record_audit
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.services.transactions import unique_or_field_error
 from app.services.passwords import issue_token
@@ -135,9 +135,7 @@ def create_area(actor: User, name: str) -> Area:
     require_admin(actor)
     area = Area(name=_area_name(name))
     with unique_or_field_error(f"There is already an area called {area.name}", "name"):
-        db.session.add(area)
-        db.session.flush()
-        record_audit(actor, "area.created", area, name=area.name)
+        add_recorded(actor, area, "area.created", name=area.name)
         db.session.commit()
     return area
 
@@ -181,9 +179,7 @@ def create_theme(actor: User, name: str, description: str = "") -> Theme:
     name, description = _theme_fields(name, description)
     theme = Theme(name=name, description=description)
     with unique_or_field_error(f"There is already a theme called {name}", "name"):
-        db.session.add(theme)
-        db.session.flush()
-        record_audit(actor, "theme.created", theme, name=theme.name)
+        add_recorded(actor, theme, "theme.created", name=theme.name)
         db.session.commit()
     return theme
 

@@ -95,6 +95,5 @@ def test_a_need_goes_from_posting_to_confirmed_delivery_by_keyboard_alone(site, 
     keys.activate(main.get_by_role("button", name="Confirm delivery"))
     assert page.get_by_text("Delivery confirmed and counted.").is_visible()
 
-    print("STOPS", keys.stops, "PAGES", len(site.checked))
     assert keys.stops > 100, f"only {keys.stops} focus stops were checked"
     site.finish(at_least=30)
