@@ -7,6 +7,8 @@ come mostly from the app itself: the fields of every WTForms form, and the names
 """
 import inspect
 import json
+from datetime import date, timedelta
+from html.parser import HTMLParser
 import logging
 import re
 import traceback
@@ -19,11 +21,13 @@ from flask import session
 from flask_wtf.csrf import generate_csrf
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from sqlalchemy import select, text
-from wtforms import DateField
+from wtforms import BooleanField, DateField, PasswordField
+from wtforms.validators import Email
 from wtforms.fields.core import UnboundField
 
 from app import create_app
 from app.extensions import db
+from app.forms.fields import PoundsField, QuantityField
 from app.models import (
     Area, Commitment, Contract, LedgerEntry, Measure, Need, NeedStatus, Organisation, Pledge, Theme, TokenPurpose, User,
 )
@@ -59,11 +63,19 @@ def _subclasses(cls):
         yield from _subclasses(sub)
 
 
-# Every field of every form in the app (create_app above imported them all), and which of them are dates.
-_FIELDS = [(name, unbound.field_class) for form in _subclasses(flask_wtf.FlaskForm)
-           for name, unbound in inspect.getmembers(form, lambda member: isinstance(member, UnboundField))]
-FORM_FIELDS = sorted({name for name, _ in _FIELDS})
-DATE_FIELDS = {name for name, field_class in _FIELDS if issubclass(field_class, DateField)}
+def _kind(unbound: UnboundField) -> str:
+    """What a form field takes, for choosing a believable value for it."""
+    kinds = ((DateField, "date"), (QuantityField, "quantity"), (PoundsField, "pounds"), (PasswordField, "password"),
+             (BooleanField, "flag"))
+    if any(isinstance(check, Email) for check in unbound.kwargs.get("validators") or ()):
+        return "email"
+    return next((kind for field_class, kind in kinds if issubclass(unbound.field_class, field_class)), "text")
+
+
+# Every field of every form in the app (create_app above imported them all), and what each takes.
+FIELD_KINDS = {name: _kind(unbound) for form in _subclasses(flask_wtf.FlaskForm)
+               for name, unbound in inspect.getmembers(form, lambda member: isinstance(member, UnboundField))}
+FORM_FIELDS = sorted(FIELD_KINDS)
 # The value of every enumeration the app offers in a select or radio (categories, statuses, roles...).
 CHOICES = sorted({member.value for enum in _subclasses(LabelledEnum) for member in enum})
 
@@ -197,6 +209,18 @@ FILENAMES = ("measures.csv", "", "../../etc/passwd", "x\x00.csv", "\u00e9.csv", 
 FILE_CONTENTS = (b"", b"code,name,unit\r\n", b"\xef\xbb\xbfcode,name\nM1,=cmd|' /C calc'!A0,hour\n",
                  b"\xff\xfe\x00c\x00o", b"\x00" * 16, b"code\n" + b"x," * 1000)
 
+_SOON, _LATER, _YESTERDAY = (date.today() + timedelta(days=n) for n in (40, 400, -1))
+# Values a person could type, by the kind of field (dates as day, month and year).
+BELIEVABLE = {
+    "date": tuple((str(d.day), str(d.month), str(d.year)) for d in (_SOON, _LATER, _YESTERDAY)),
+    "quantity": ("5", "1", "2.5", "100"),
+    "pounds": ("1,000", "12.50", "250000"),
+    "password": ("a long and unusual passphrase 42",),
+    "email": ("fuzz.person@example.org", "someone.new@example.org"),
+    "flag": ("y",),
+    "text": ("Fuzz text", "A short note about it."),
+}
+
 
 def _bytes(text) -> bytes:
     """Text as UTF-8 (raw bytes, which may not be UTF-8 at all, are sent as they are)."""
@@ -260,7 +284,16 @@ class Attempt:
                 f"{_shown(body.data, 200)}" + (f"\n  fields:{fields}" if fields else ""))
 
 
-def attempts(rule, names: list[str], world: "World", csrf: str, max_body: int) -> st.SearchStrategy[Attempt]:
+def _believable(name: str, choices: dict[str, list[str]]) -> st.SearchStrategy[list]:
+    """Values a person could submit for a field: one of the choices its page offers, or one of its kind's."""
+    if choices.get(name):
+        return st.sampled_from(choices[name]).map(lambda value: [value])
+    kind = FIELD_KINDS.get(name.rpartition("-")[2], "text")
+    return st.sampled_from(BELIEVABLE[kind]).map(lambda value: list(value) if kind == "date" else [value])
+
+
+def attempts(rule, names: list[str], choices: dict[str, list[str]], world: "World", csrf: str,
+             max_body: int) -> st.SearchStrategy[Attempt]:
     """Requests to one rule: real and edge ids in its path, made-up query strings and bodies, and mostly a valid
     CSRF token in the header (Flask-WTF reads it whatever the content type), so bodies reach the views."""
     every_id = sorted({str(i) for ids in world.ids.values() for i in ids})
@@ -275,14 +308,25 @@ def attempts(rule, names: list[str], world: "World", csrf: str, max_body: int) -
     triple = st.tuples(field_names, date).map(lambda pair: [(pair[0], part) for part in pair[1]])
     repeated = st.tuples(field_names, st.lists(values, min_size=2, max_size=4)).map(
         lambda pair: [(pair[0], value) for value in pair[1]])
-    loose = st.lists(st.one_of(one, one, triple, repeated), max_size=6).map(lambda groups: sum(groups, []))
+    loose = st.lists(st.one_of(one, one, triple, repeated), max_size=5).map(lambda groups: sum(groups, []))
     # A query string's values are short, bar the one a tail may bring: servers refuse URLs past a few kilobytes.
-    in_query = st.lists(st.tuples(field_names, short), max_size=6)
-    # Every name the route reads, each with a value (a date as its three boxes): the way past its validation.
-    is_date = [name.rpartition("-")[2] in DATE_FIELDS for name in names]
-    full = st.tuples(*(date if dated else values.map(lambda value: [value]) for dated in is_date)).map(
-        lambda groups: [(name, value) for name, group in zip(names, groups) for value in group])
-    pairs = st.one_of(loose, full, full) if names else loose
+    in_query = st.lists(st.tuples(field_names, short), max_size=5)
+
+    def every_name(value_for) -> st.SearchStrategy[list]:
+        """Each name the route reads, with its value(s) (a date as its three boxes)."""
+        return st.tuples(*(value_for(name) for name in names)).map(
+            lambda groups: [(name, value) for name, group in zip(names, groups) for value in group])
+
+    def wild(name: str):
+        return date if FIELD_KINDS.get(name.rpartition("-")[2]) == "date" else values.map(lambda value: [value])
+
+    def mostly_believable(name: str):
+        believable = _believable(name, choices)
+        return st.one_of(believable, believable, believable, wild(name))
+
+    # Made-up names and values; every name the route reads, each with a wild value; or mostly believable values,
+    # which get past the forms' checks into the services.
+    pairs = st.one_of(loose, every_name(wild), every_name(mostly_believable)) if names else loose
 
     def path_value(converter: str, name: str):
         if converter == "int":
@@ -297,7 +341,7 @@ def attempts(rule, names: list[str], world: "World", csrf: str, max_body: int) -
 
     @st.composite
     def body(draw) -> Body:
-        kind = draw(st.sampled_from(("form", "form", "form", "multipart", "json", "json", "text", "garbage", "none",
+        kind = draw(st.sampled_from(("form", "form", "form", "multipart", "json", "text", "garbage", "none",
                                      "too large")))
         fields = draw(pairs)
         if kind == "form":
@@ -325,6 +369,30 @@ def attempts(rule, names: list[str], world: "World", csrf: str, max_body: int) -
     return attempt()
 
 
+class FormChoices(HTMLParser):
+    """The choices a page's forms offer, by field name: each radio's, checkbox's and drop-down option's value."""
+
+    def __init__(self):
+        super().__init__()
+        self.choices: dict[str, set[str]] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        """Note a choice, or which drop-down the options that follow belong to."""
+        attrs = dict(attrs)
+        if tag == "select":
+            self._select = attrs.get("name")
+        elif tag == "option" and self._select and attrs.get("value"):
+            self.choices.setdefault(self._select, set()).add(attrs["value"])
+        elif tag == "input" and attrs.get("type") in ("radio", "checkbox") and attrs.get("name"):
+            self.choices.setdefault(attrs["name"], set()).add(attrs.get("value") or "y")
+
+    def handle_endtag(self, tag) -> None:
+        """The end of a drop-down."""
+        if tag == "select":
+            self._select = None
+
+
 # --- Sending them as everyone --------------------------------------------------------------------------------
 
 class Tracebacks(logging.Handler):
@@ -349,17 +417,28 @@ class Fuzz:
     clients: dict
     csrf: tuple[str, str]  # (the secret in the session, the token a form or header carries)
     tracebacks: Tracebacks
+    sessions: dict = field(default_factory=dict)  # role -> (the user's session token, the signed-in cookie)
 
     def sign_in_everyone(self) -> None:
-        """Sign each role's client in afresh (an earlier request may have signed it out or ended its sessions)."""
+        """Give each role's client its signed-in session again: an earlier request may have signed it out, ended
+        its sessions or changed what its session holds. A user whose session token changed is signed in afresh."""
+        with self.app.app_context():
+            tokens = dict(db.session.execute(select(User.id, User.session_token)).all())
+            db.session.remove()
         for role, client in self.clients.items():
+            token = tokens.get(self.world.users.get(role))
+            if role in self.sessions and self.sessions[role][0] == token:
+                client.set_cookie("session", self.sessions[role][1])
+                continue
             if role in self.world.users:
                 login_as(client, self.app, self.world.users[role])
             with client.session_transaction() as session:
                 session["csrf_token"] = self.csrf[0]
+            self.sessions[role] = (token, client.get_cookie("session").value)
 
-    def check(self, role: str, method: str, attempt: Attempt) -> None:
-        """Send the attempt; fail, saying what was sent and what the server logged, if the answer is a 5xx."""
+    def check(self, role: str, method: str, attempt: Attempt):
+        """Send the attempt and return the response; fail, saying what was sent and what the server logged, if the
+        answer is a 5xx, or if a body over MAX_CONTENT_LENGTH sent to a route is not refused with 413."""
         __tracebackhide__ = True
         self.tracebacks.texts.clear()
         try:
@@ -367,10 +446,14 @@ class Fuzz:
         except Exception:  # an error inside the error handlers themselves escapes the test client
             status, detail = "with an exception", traceback.format_exc()
         else:
+            response.get_data()
             response.close()
-            if response.status_code < 500:
-                return
             status, detail = response.status_code, "\n".join(self.tracebacks.texts) or "(nothing logged)"
+            # Every POST passes the CSRF check, which reads the body: only a URL that names no route (404, 405)
+            # is answered before the body is read.
+            too_large = attempt.body.kind == "too large" and method == "POST" and status not in (404, 405, 413)
+            if status < 500 and not too_large:
+                return response
         raise AssertionError(f"{method} {attempt.path} as {role} answered {status}\n{attempt.describe()}\n"
                              f"Server traceback:\n{detail}")
 
@@ -399,10 +482,11 @@ def fuzz(app, world):
     restore(app, world)
     app.request_class = RecordingRequest
     with app.test_request_context():
-        csrf = generate_csrf(), session["csrf_token"]
+        token = generate_csrf()  # signs the secret it keeps in the session
+        csrf = session["csrf_token"], token
     tracebacks = Tracebacks()
     app.logger.addHandler(tracebacks)
-    yield Fuzz(app, world, {role: app.test_client() for role in ROLES}, csrf[::-1], tracebacks)
+    yield Fuzz(app, world, {role: app.test_client() for role in ROLES}, csrf, tracebacks)
     app.logger.removeHandler(tracebacks)
 
 
@@ -417,7 +501,8 @@ class Route:
 
 @pytest.fixture
 def route(fuzz, rule_text, endpoint) -> Route:
-    """The rule, and the names it reads, learnt by sending it one small form per role and method."""
+    """The rule, the names it reads and the choices its page offers, learnt by sending it one small form per role
+    and method."""
     rule = next(r for r in fuzz.app.url_map.iter_rules() if (r.rule, r.endpoint) == (rule_text, endpoint))
     methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
     world, token = fuzz.world, fuzz.csrf[1]
@@ -425,14 +510,18 @@ def route(fuzz, rule_text, endpoint) -> Route:
                           else world.tokens[0], rule.rule)
     probe = Attempt(path, "probe=1", token, Body("form", "application/x-www-form-urlencoded", b"probe=1"))
     RecordingParameters.asked.clear()
+    page = FormChoices()
     fuzz.sign_in_everyone()
     for role in ROLES:
         for method in methods:
-            fuzz.check(role, method, probe)
+            response = fuzz.check(role, method, probe)
+            if method == "GET" and response.mimetype == "text/html":
+                page.feed(response.get_data(as_text=True))
     # The CSRF token travels in the header; a made-up one in the form would stop every body at the check.
     names = sorted(name for name in RecordingParameters.asked if name != "probe" and not name.endswith("csrf_token"))
+    choices = {name: sorted(values) for name, values in page.choices.items()}
     other = [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m not in rule.methods] + ["HEAD", "OPTIONS"]
-    return Route(methods, other, attempts(rule, names, world, token, fuzz.app.config["MAX_CONTENT_LENGTH"]))
+    return Route(methods, other, attempts(rule, names, choices, world, token, fuzz.app.config["MAX_CONTENT_LENGTH"]))
 
 
 @pytest.mark.parametrize(("rule_text", "endpoint"), ROUTES)

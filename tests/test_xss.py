@@ -18,7 +18,7 @@ from app.web.request import without_nul
 from app.models import Need, NeedCategory, Organisation, OutboxMessage, User
 from app.sanitise import render_rich_text, strip_tags
 from app.services import needs
-from app.vcse.forms import single_line
+from app.forms.common import single_line
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD
 from tests.test_needs_pages import FormState, speed_up_app  # noqa: F401  (an autouse fixture)

@@ -1,13 +1,12 @@
 """Forms for a user's own account and their team."""
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import InputRequired
 
-from app.forms.common import name_field, email_field, new_password_field
+from app.forms.common import AppForm, name_field, email_field, new_password_field
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     """The current password, then a new one."""
 
     current_password = PasswordField("Current password", widget=GovPasswordInput(),
@@ -16,7 +15,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
-class InviteForm(FlaskForm):
+class InviteForm(AppForm):
     """A colleague's name and email."""
 
     name = name_field("Enter your colleague's full name")

@@ -1,7 +1,6 @@
 """Admin forms: roles, invitations, areas, themes, measures, proxy values and the CSV import."""
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput, GovCheckboxInput, GovFileInput, GovSubmitInput, GovTextArea, GovTextInput,
@@ -9,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp
 
-from app.forms.common import name_field, email_field, select_choices
+from app.forms.common import AppForm, name_field, short_answer, text_answer, email_field, select_choices
 from app.forms.fields import GovDateField, PoundsField
 from app.models import NeedCategory, Role
 
@@ -33,14 +32,14 @@ def category_checkboxes() -> SelectMultipleField:
                                validators=[InputRequired("Select at least one kind of help this measure counts")])
 
 
-class RolesForm(FlaskForm):
+class RolesForm(AppForm):
     """The council roles a user holds."""
 
     roles = role_checkboxes("Council roles")
     submit = SubmitField("Save roles", widget=GovSubmitInput())
 
 
-class InviteCouncilUserForm(FlaskForm):
+class InviteCouncilUserForm(AppForm):
     """Someone to invite into the council, and their roles."""
 
     name = name_field("Enter their full name")
@@ -49,41 +48,35 @@ class InviteCouncilUserForm(FlaskForm):
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
-class AreaForm(FlaskForm):
+class AreaForm(AppForm):
     """An area's name."""
 
-    name = StringField("Area name", widget=GovTextInput(), description="For example, a district or ward.",
-                       validators=[InputRequired("Enter the area's name"),
-                                   Length(max=120, message="Name must be 120 characters or fewer")])
+    name = short_answer("Area name", hint="For example, a district or ward.", required="Enter the area's name",
+                        noun="Name", limit=120)
     submit = SubmitField("Save area", widget=GovSubmitInput())
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(AppForm):
     """A priority theme's name and description; whether it is offered is shown only when editing."""
 
-    name = StringField("Theme name", widget=GovTextInput(), description="For example, Climate and environment.",
-                       validators=[InputRequired("Enter the theme's name"),
-                                   Length(max=120, message="Name must be 120 characters or fewer")])
-    description = TextAreaField("Description (optional)", widget=GovTextArea(),
-                                description="What the council means by this priority.",
-                                validators=[Length(max=2000, message="Description must be 2,000 characters or fewer")])
+    name = short_answer("Theme name", hint="For example, Climate and environment.", required="Enter the theme's name",
+                        noun="Name", limit=120)
+    description = text_answer("Description (optional)", hint="What the council means by this priority.",
+                              noun="Description")
     is_active = BooleanField("Offer this theme for new needs and commitments", widget=GovCheckboxInput())
     submit = SubmitField("Save theme", widget=GovSubmitInput())
 
 
-class MeasureForm(FlaskForm):
+class MeasureForm(AppForm):
     """What a measure counts; the code is set once, when it is added."""
 
-    name = StringField("Name", widget=GovTextInput(), description="For example, Employee volunteering.",
-                       validators=[InputRequired("Enter a name"),
-                                   Length(max=200, message="Name must be 200 characters or fewer")])
-    unit = StringField("Unit", widget=GovTextInput(), description="Singular, for example hour, day, item or tonne CO2e.",
-                       validators=[InputRequired("Enter a unit"),
-                                   Length(max=40, message="Unit must be 40 characters or fewer")])
+    name = short_answer("Name", hint="For example, Employee volunteering.", required="Enter a name", noun="Name",
+                        limit=200)
+    unit = short_answer("Unit", hint="Singular, for example hour, day, item or tonne CO2e.", required="Enter a unit",
+                        noun="Unit", limit=40)
     categories = category_checkboxes()
-    description = TextAreaField("Description (optional)", widget=GovTextArea(),
-                                description="How to count it, or why it is counted but not valued in pounds.",
-                                validators=[Length(max=2000, message="Description must be 2,000 characters or fewer")])
+    description = text_answer("Description (optional)", noun="Description",
+                              hint="How to count it, or why it is counted but not valued in pounds.")
     is_active = BooleanField("Offer this measure for new needs and commitments", widget=GovCheckboxInput())
     submit = SubmitField("Save measure", widget=GovSubmitInput())
 
@@ -99,7 +92,7 @@ class NewMeasureForm(MeasureForm):
                                           message="Code must use only letters, numbers and hyphens, like VOL-HOURS")])
 
 
-class ProxyValueForm(FlaskForm):
+class ProxyValueForm(AppForm):
     """A new proxy value for a measure, from a date on."""
 
     pence_per_unit = PoundsField("Value per unit, in pounds", noun="Proxy value", example="12.21", allow_zero=True,
@@ -114,7 +107,7 @@ class ProxyValueForm(FlaskForm):
     submit = SubmitField("Add proxy value", widget=GovSubmitInput())
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     """A CSV file of measures and proxy values."""
 
     file = FileField("Upload a CSV file", widget=GovFileInput(), validators=[

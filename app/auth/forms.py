@@ -1,15 +1,14 @@
 """Forms for signing in, registering and setting passwords."""
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput, GovCheckboxInput, GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextInput,
 )
 from wtforms import BooleanField, PasswordField, RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from app.forms.common import email_field, new_password_field, select_choices, single_line
+from app.forms.common import AppForm, email_field, new_password_field, select_choices, single_line
 
 
-class SignInForm(FlaskForm):
+class SignInForm(AppForm):
     """Email and password."""
 
     email = email_field()
@@ -18,7 +17,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(AppForm):
     """An organisation and its first user."""
 
     kind = RadioField("What kind of organisation is it?", widget=GovRadioInput(), choices=select_choices([
@@ -42,14 +41,14 @@ class RegisterForm(FlaskForm):
     submit = SubmitField("Register", widget=GovSubmitInput())
 
 
-class ForgottenPasswordForm(FlaskForm):
+class ForgottenPasswordForm(AppForm):
     """Ask for a reset link."""
 
     email = email_field()
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(AppForm):
     """Set a password from an emailed link."""
 
     password = new_password_field("New password")

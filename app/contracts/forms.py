@@ -1,7 +1,6 @@
 """Forms for contracts, commitments and ledger reversals."""
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
 )
@@ -9,14 +8,14 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, S
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.formatting import policy_target
-from app.forms.common import one_answer_form, optional_int, select_choices
+from app.forms.common import AppForm, one_answer_form, optional_int, select_choices
 from app.forms.fields import GovDateField, PoundsField, QuantityField
 from app.models import TargetKind
 
 _NOTE_LIMIT = Length(max=2000, message="Note must be 2,000 characters or fewer")
 
 
-class ContractForm(FlaskForm):
+class ContractForm(AppForm):
     """A contract's details; the service checks the rules that need the database."""
 
     reference = StringField("Contract reference", widget=GovTextInput(), description="For example, WCC-2025-001.",
@@ -70,7 +69,7 @@ class ContractForm(FlaskForm):
         return not self.errors
 
 
-class CommitmentForm(FlaskForm):
+class CommitmentForm(AppForm):
     """A commitment: a quantity of one measure by a date, for some themes and areas."""
 
     measure_id = SelectField("Measure", widget=GovSelect(), coerce=optional_int,

@@ -2,11 +2,13 @@
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput, GovPasswordInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+)
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms import FileField, PasswordField, StringField, SubmitField, TextAreaField
+from wtforms import FileField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from app.formatting import one_line
 
@@ -72,6 +74,31 @@ def text_answer(label: str, *, hint: str = "", required: str = "", noun: str = "
     validators = [InputRequired(required)] if required else []
     validators.append(Length(max=limit, message=f"{noun} must be {limit:,} characters or fewer"))
     return TextAreaField(label, widget=GovTextArea(), description=hint, validators=validators)
+
+
+def short_answer(label: str, *, noun: str, limit: int, required: str = "", hint: str = "",
+                 one_line: bool = False) -> StringField:
+    """A one-line text box with GOV.UK messages: required when `required` says what to enter, at most `limit` characters.
+
+    With `one_line`, line breaks become spaces and spaces alone count as nothing entered.
+    """
+    validators = [(DataRequired if one_line else InputRequired)(required)] if required else []
+    validators.append(Length(max=limit, message=f"{noun} must be {limit:,} characters or fewer"))
+    return StringField(label, widget=GovTextInput(), description=hint, validators=validators,
+                       filters=[single_line] if one_line else [])
+
+
+def choose_one(label: str, *, required: str, invalid: str, hint: str = "") -> SelectField:
+    """A drop-down of ids, its placeholder read as None, with a message for nothing chosen and one for a forged id."""
+    return SelectField(label, widget=GovSelect(), coerce=optional_int, description=hint, invalid_value_message=invalid,
+                       invalid_choice_message=invalid, validators=[InputRequired(required)])
+
+
+def choose_many(label: str, *, required: str = "", invalid: str = "Select from the list") -> SelectMultipleField:
+    """Checkboxes of ids; required when `required` says what to select."""
+    return SelectMultipleField(label, widget=GovCheckboxesInput(), coerce=int, description="Select all that apply.",
+                               invalid_value_message=invalid, invalid_choice_message=invalid,
+                               validators=[InputRequired(required)] if required else [Optional()])
 
 
 def name_field(required: str) -> StringField:

@@ -1,10 +1,9 @@
 """Moderation decision forms: registrations, needs and disputed deliveries."""
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
 from wtforms.validators import InputRequired
 
-from app.forms.common import one_answer_form, text_answer
+from app.forms.common import AppForm, one_answer_form, text_answer
 from app.forms.fields import QuantityField
 
 
@@ -37,7 +36,7 @@ HideNeedForm = one_answer_form(
     hint="For example, a duplicate or abusive content. The organisation is told.")
 
 
-class ResolveConfirmForm(FlaskForm):
+class ResolveConfirmForm(AppForm):
     """Settle a dispute by confirming what was really delivered; this writes the ledger entry."""
 
     quantity = QuantityField("Quantity to confirm", description="No more than the supplier says it delivered.",

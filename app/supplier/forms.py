@@ -1,16 +1,15 @@
 """Forms for pledging to a need, cancelling a pledge and saying it was delivered."""
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from app.forms.common import one_answer_form, optional_int
+from app.forms.common import AppForm, one_answer_form, optional_int
 from app.forms.fields import GovDateField, QuantityField
 
 _LIMIT = Length(max=2000, message="This must be 2,000 characters or fewer")
 
 
-class PledgeForm(FlaskForm):
+class PledgeForm(AppForm):
     """A pledge: which commitment it draws on, how much, when, and a message to the group."""
 
     # The service decides whether a commitment may be used (404 for anyone else's), so the
@@ -34,7 +33,7 @@ CancelPledgeForm = one_answer_form(
     hint="The group will see this in an email.", required="Enter why you are cancelling this pledge")
 
 
-class DeliveredForm(FlaskForm):
+class DeliveredForm(AppForm):
     """What was actually delivered, when, and what was done."""
 
     quantity = QuantityField("How much did you deliver?",

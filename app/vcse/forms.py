@@ -1,32 +1,27 @@
 """The VCSE's forms: the need form, and answering pledges and confirming or disputing deliveries."""
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+    GovRadioInput, GovSubmitInput, GovTextArea,
 )
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.forms.common import one_answer_form, optional_int, select_choices, single_line
+from app.forms.common import AppForm, choose_many, choose_one, one_answer_form, select_choices, short_answer
 from app.forms.fields import GovDateField, QuantityField
 from app.models import NeedCategory
 
 
-class NeedForm(FlaskForm):
+class NeedForm(AppForm):
     """Everything a need says; the service checks the same rules again before saving."""
 
     # {measure id: the category values it counts} for today's active measures; the view sets it.
     measure_categories: dict[int, frozenset[str]] = {}
 
-    title = StringField("Title", widget=GovTextInput(), description="For example, a meeting room for our carers' group.",
-                        filters=[single_line],
-                        validators=[DataRequired("Enter a title"),
-                                    Length(max=120, message="Title must be 120 characters or fewer")])
-    summary = StringField("Short summary", widget=GovTextInput(), description="One sentence shown in search results.",
-                          filters=[single_line],
-                          validators=[DataRequired("Enter a short summary"),
-                                      Length(max=300, message="Summary must be 300 characters or fewer")])
+    title = short_answer("Title", hint="For example, a meeting room for our carers' group.", noun="Title", limit=120,
+                         required="Enter a title", one_line=True)
+    summary = short_answer("Short summary", hint="One sentence shown in search results.", noun="Summary", limit=300,
+                           required="Enter a short summary", one_line=True)
     description = TextAreaField(
         "Description", widget=GovTextArea(),
         description="Say what you need and what difference it will make. Leave a blank line between paragraphs. "
@@ -38,22 +33,13 @@ class NeedForm(FlaskForm):
                           choices=select_choices(NeedCategory.choices()),
                           invalid_choice_message="Select what kind of help you need from the list",
                           validators=[InputRequired("Select what kind of help you need")])
-    measure_id = SelectField("How should it be counted?", widget=GovSelect(), coerce=optional_int,
-                             description="The measure decides the unit, such as hours or days.",
-                             invalid_value_message="Select a measure from the list",
-                             invalid_choice_message="Select a measure from the list",
-                             validators=[InputRequired("Select how it should be counted")])
+    measure_id = choose_one("How should it be counted?", hint="The measure decides the unit, such as hours or days.",
+                            invalid="Select a measure from the list", required="Select how it should be counted")
     quantity = QuantityField("How much do you need?", description="In the measure's unit, for example 40 for 40 hours.",
                              validators=[InputRequired("Enter how much you need")])
-    area_id = SelectField("Area", widget=GovSelect(), coerce=optional_int,
-                          invalid_value_message="Select an area from the list",
-                          invalid_choice_message="Select an area from the list",
-                          validators=[InputRequired("Select the area the need is in")])
-    theme_ids = SelectMultipleField("Priority themes", widget=GovCheckboxesInput(), coerce=int,
-                                    description="Select all that apply.",
-                                    invalid_value_message="Select priority themes from the list",
-                                    invalid_choice_message="Select priority themes from the list",
-                                    validators=[InputRequired("Select at least one priority theme")])
+    area_id = choose_one("Area", invalid="Select an area from the list", required="Select the area the need is in")
+    theme_ids = choose_many("Priority themes", invalid="Select priority themes from the list",
+                            required="Select at least one priority theme")
     needed_by = GovDateField("Needed by", what="The date it is needed by",
                              description="For example, 27 3 2027",
                              validators=[InputRequired("Enter the date it is needed by")])
@@ -85,7 +71,7 @@ DeclinePledgeForm = one_answer_form(
     hint="The supplier will see this in an email.", required="Enter why you are declining this pledge")
 
 
-class ConfirmDeliveryForm(FlaskForm):
+class ConfirmDeliveryForm(AppForm):
     """What the group actually received, and optionally the difference it made."""
 
     quantity = QuantityField("How much did you receive?",
