@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovCheckboxInput, GovFileInput, GovSubmitInput, GovTextArea, GovTextInput,
+    GovCheckboxesInput, GovCheckboxInput, GovFileInput, GovSubmitInput, GovTextInput,
 )
-from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Regexp
 
 from app.forms.common import AppForm, name_field, short_answer, text_answer, email_field, select_choices
@@ -100,10 +100,8 @@ class ProxyValueForm(AppForm):
                                  validators=[InputRequired("Enter the value per unit in pounds, like 12.21")])
     effective_from = GovDateField("Applies from", what="The date it applies from", description="For example, 1 4 2026",
                                   validators=[InputRequired("Enter the date it applies from")])
-    source_note = TextAreaField("Source", widget=GovTextArea(),
-                                description="Where the figure comes from, so others can check it.",
-                                validators=[InputRequired("Enter where the figure comes from"),
-                                            Length(max=1000, message="Source note must be 1,000 characters or fewer")])
+    source_note = text_answer("Source", hint="Where the figure comes from, so others can check it.",
+                              required="Enter where the figure comes from", noun="Source note", limit=1000)
     submit = SubmitField("Add proxy value", widget=GovSubmitInput())
 
 

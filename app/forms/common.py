@@ -68,10 +68,13 @@ class ConfirmForm(AppForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-def text_answer(label: str, *, hint: str = "", required: str = "", noun: str = "This",
-                limit: int = 2000) -> TextAreaField:
-    """A text area with GOV.UK messages: required when `required` says what to enter, at most `limit` characters."""
-    validators = [InputRequired(required)] if required else []
+def text_answer(label: str, *, hint: str = "", required: str = "", noun: str = "This", limit: int = 2000,
+                blank_is_missing: bool = False) -> TextAreaField:
+    """A text area with GOV.UK messages: required when `required` says what to enter, at most `limit` characters.
+
+    With `blank_is_missing`, an answer of spaces alone counts as nothing entered.
+    """
+    validators = [(DataRequired if blank_is_missing else InputRequired)(required)] if required else []
     validators.append(Length(max=limit, message=f"{noun} must be {limit:,} characters or fewer"))
     return TextAreaField(label, widget=GovTextArea(), description=hint, validators=validators)
 

@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from app.forms.common import AppForm, one_answer_form, optional_int
+from app.forms.common import AppForm, one_answer_form, optional_int, text_answer
 from app.forms.fields import GovDateField, QuantityField
 
 _LIMIT = Length(max=2000, message="This must be 2,000 characters or fewer")
@@ -41,7 +41,6 @@ class DeliveredForm(AppForm):
     delivered_on = GovDateField("When was it delivered?", what="The delivery date",
                                 description="If it took place over several days, give the last one. For example, 27 3 2026",
                                 validators=[InputRequired("Enter the date it was delivered")])
-    note = TextAreaField("What was done?", widget=GovTextArea(),
-                         description="For example, 6 staff painted the hall over 2 Saturdays. The group will check this.",
-                         validators=[InputRequired("Enter what was done"), Length(max=5000, message="This must be 5,000 characters or fewer")])
+    note = text_answer("What was done?", required="Enter what was done", limit=5000,
+                       hint="For example, 6 staff painted the hall over 2 Saturdays. The group will check this.")
     submit = SubmitField("Mark as delivered", widget=GovSubmitInput())

@@ -7,7 +7,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.forms.common import AppForm, choose_many, choose_one, one_answer_form, select_choices, short_answer
+from app.forms.common import (
+    AppForm, choose_many, choose_one, one_answer_form, select_choices, short_answer, text_answer,
+)
 from app.forms.fields import GovDateField, QuantityField
 from app.models import NeedCategory
 
@@ -43,10 +45,9 @@ class NeedForm(AppForm):
     needed_by = GovDateField("Needed by", what="The date it is needed by",
                              description="For example, 27 3 2027",
                              validators=[InputRequired("Enter the date it is needed by")])
-    contact = TextAreaField("How should a supplier get in touch?", widget=GovTextArea(),
-                            description="For example, a work email address or phone number. Shown only to signed-in suppliers and moderators.",
-                            validators=[DataRequired("Enter how a supplier should get in touch"),
-                                        Length(max=500, message="Contact details must be 500 characters or fewer")])
+    contact = text_answer("How should a supplier get in touch?", required="Enter how a supplier should get in touch",
+                          hint="For example, a work email address or phone number. Shown only to signed-in suppliers "
+                               "and moderators.", noun="Contact details", limit=500, blank_is_missing=True)
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     submit_review = SubmitField("Save and submit for review", widget=GovSubmitInput())
 
@@ -76,10 +77,9 @@ class ConfirmDeliveryForm(AppForm):
 
     quantity = QuantityField("How much did you receive?",
                              validators=[InputRequired("Enter how much you received")])
-    story = TextAreaField("What difference did it make? (optional)", widget=GovTextArea(),
-                          description="A few sentences the council may use in case studies. "
-                                      "Do not include personal details of the people you support.",
-                          validators=[Length(max=3000, message="This must be 3,000 characters or fewer")])
+    story = text_answer("What difference did it make? (optional)", limit=3000,
+                        hint="A few sentences the council may use in case studies. "
+                             "Do not include personal details of the people you support.")
     submit = SubmitField("Confirm delivery", widget=GovSubmitInput())
 
 

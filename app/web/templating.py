@@ -94,6 +94,7 @@ def register_template_helpers(app: Flask) -> None:
                                                   current_app.config["SOCIAL_VALUE_TARGET_PERCENT"]),
                             "social_value_policy")
     app.add_template_global(Role, "roles")
+    app.add_template_global(permissions.is_council, "is_council")
     app.add_template_global(NEED_STATUS_COLOURS, "status_colours")
     app.add_template_global(NEED_NEXT_STEPS, "next_steps")
     app.add_template_filter(pounds)
