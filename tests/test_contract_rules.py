@@ -8,7 +8,7 @@ from sqlalchemy import insert, select
 
 import app.services.contracts as contract_service
 from app.extensions import db
-from app.models import Contract, User
+from app.models import Contract, LedgerEntry, User
 from app.services import ledger, pledges
 from tests import factories_ledger as fl
 from tests.test_contract_pages import _fields, submit
@@ -106,3 +106,31 @@ def test_the_supplier_is_emailed_when_its_contract_is_ended_early(app, client, l
     body = sent[0][1]
     assert "The service is being brought in house" in body and f"on {TODAY.day} {TODAY:%B %Y}" in body
     assert "take no new pledges" in body and "http://marketplace.test/supplier/contracts" in body
+
+
+def test_a_reversed_pledge_says_it_no_longer_counts_to_both_sides_and_in_the_supplier_list(app, client, login, ctx,
+                                                                                           world):
+    entry_id = fl.confirmed_entry(app, world.need, world.commitment, world.supplier_user, world.vcse_user)
+    with ctx():
+        pledge_id = db.session.get(LedgerEntry, entry_id).pledge_id
+        ledger.reverse_entry(entry_id, db.session.get(User, world.manager), reason="Counted under another contract")
+
+    login(world.supplier_user)
+    supplier_page = _html(client.get(f"/supplier/pledges/{pledge_id}"))
+    supplier_list = _html(client.get("/supplier/pledges"))
+    login(world.vcse_user)
+    vcse_page = _html(client.get(f"/vcse/pledges/{pledge_id}"))
+
+    assert "no longer counts towards your contract" in supplier_page
+    assert "Confirmed and counted" not in supplier_page
+    assert "no longer counts" in vcse_page and "Confirmed and counted" not in vcse_page
+    assert "Reversed" in supplier_list and "Confirmed and counted" not in supplier_list
+
+
+def test_a_confirmed_pledge_that_was_not_reversed_still_says_it_counts(app, client, login, world):
+    entry_id = fl.confirmed_entry(app, world.need, world.commitment, world.supplier_user, world.vcse_user)
+    with app.app_context():
+        pledge_id = db.session.get(LedgerEntry, entry_id).pledge_id
+        db.session.remove()
+    login(world.supplier_user)
+    assert "Confirmed and counted towards your contract" in _html(client.get(f"/supplier/pledges/{pledge_id}"))
