@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from wtforms import DateField, Field
+from wtforms.validators import InputRequired
 
 
 # A number as people type it: ASCII digits, commas only between groups of three (1,500 or 12,000,000), an optional
@@ -17,7 +18,9 @@ class QuantityField(Field):
 
     widget = GovTextInput()
 
-    def __init__(self, label=None, validators=None, *, noun: str = "Quantity", **kwargs):
+    def __init__(self, label=None, validators=None, *, noun: str = "Quantity", required: str = "", **kwargs):
+        if required:
+            validators = [InputRequired(required), *(validators or [])]
         super().__init__(label, validators, **kwargs)
         self.noun = noun
 

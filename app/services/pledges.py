@@ -45,16 +45,18 @@ def _require_positive(quantity: Decimal | None, field: str = "quantity") -> None
         raise Invalid("Quantity must be more than 0", field)
 
 
-def _supplier_pledge(pledge_id: int, user: User) -> Pledge:
-    """A pledge of the user's supplier, locked; 404 for anyone else's."""
+def _supplier_pledge(pledge_id: int, user: User, doing: str) -> Pledge:
+    """A pledge of the user's supplier, locked; 403 for anyone not a supplier, 404 for anyone else's pledge."""
+    _require_member(user, OrganisationKind.SUPPLIER, doing)
     pledge = locked(Pledge, pledge_id)
     if pledge is None or pledge.supplier_id != user.organisation_id:
         raise NotFound("No such pledge.")
     return pledge
 
 
-def _vcse_pledge(pledge_id: int, user: User) -> Pledge:
-    """A pledge to one of the user's organisation's needs, locked; 404 for anyone else's."""
+def _vcse_pledge(pledge_id: int, user: User, doing: str) -> Pledge:
+    """A pledge to one of the user's group's needs, locked; 403 for anyone not in a VCSE, 404 for anyone else's."""
+    _require_member(user, OrganisationKind.VCSE, doing)
     pledge = locked(Pledge, pledge_id)
     if pledge is None or pledge.need.organisation_id != user.organisation_id:
         raise NotFound("No such pledge.")
@@ -134,8 +136,7 @@ def make_pledge(user: User, *, need_id: int, commitment_id: int, quantity: Decim
 
 def accept_pledge(pledge_id: int, user: User) -> Pledge:
     """The VCSE accepts an offered pledge."""
-    _require_member(user, OrganisationKind.VCSE, "accept pledges")
-    pledge = _vcse_pledge(pledge_id, user)
+    pledge = _vcse_pledge(pledge_id, user, "accept pledges")
     return _step(pledge, "accept", user, PledgeStatus.ACCEPTED, _tell_supplier,
                  f"{pledge.need.organisation.name} accepted your pledge", responded_at=utcnow())
 
@@ -149,27 +150,23 @@ def _require_reason(reason: str, what: str, field: str = "reason") -> str:
 
 def decline_pledge(pledge_id: int, user: User, *, reason: str) -> Pledge:
     """The VCSE declines an offered pledge with a reason."""
-    _require_member(user, OrganisationKind.VCSE, "decline pledges")
-    reason = _require_reason(reason, "why you are declining this pledge")
-    pledge = _vcse_pledge(pledge_id, user)
+    pledge = _vcse_pledge(pledge_id, user, "decline pledges")
     return _step(pledge, "decline", user, PledgeStatus.DECLINED, _tell_supplier,
-                 f"{pledge.need.organisation.name} declined your pledge", reason, responded_at=utcnow())
+                 f"{pledge.need.organisation.name} declined your pledge",
+                 _require_reason(reason, "why you are declining this pledge"), responded_at=utcnow())
 
 
 def withdraw_pledge(pledge_id: int, user: User) -> Pledge:
     """The supplier withdraws a pledge that has not been accepted yet."""
-    _require_member(user, OrganisationKind.SUPPLIER, "withdraw pledges")
-    pledge = _supplier_pledge(pledge_id, user)
+    pledge = _supplier_pledge(pledge_id, user, "withdraw pledges")
     return _step(pledge, "withdraw", user, PledgeStatus.WITHDRAWN, _tell_vcse, f"{pledge.supplier.name} withdrew its pledge")
 
 
 def cancel_pledge(pledge_id: int, user: User, *, reason: str) -> Pledge:
     """The supplier cancels an accepted pledge with a reason."""
-    _require_member(user, OrganisationKind.SUPPLIER, "cancel pledges")
-    reason = _require_reason(reason, "why you are cancelling this pledge")
-    pledge = _supplier_pledge(pledge_id, user)
-    return _step(pledge, "cancel", user, PledgeStatus.CANCELLED, _tell_vcse,
-                 f"{pledge.supplier.name} cancelled its pledge", reason)
+    pledge = _supplier_pledge(pledge_id, user, "cancel pledges")
+    return _step(pledge, "cancel", user, PledgeStatus.CANCELLED, _tell_vcse, f"{pledge.supplier.name} cancelled its pledge",
+                 _require_reason(reason, "why you are cancelling this pledge"))
 
 
 def mark_delivered(pledge_id: int, user: User, *, quantity: Decimal, delivered_on: date, note: str,
@@ -181,7 +178,7 @@ def mark_delivered(pledge_id: int, user: User, *, quantity: Decimal, delivered_o
         raise Invalid("The delivery date must be today or in the past", "delivered_on")
     if not (note or "").strip():
         raise Invalid("Enter what was done", "note")
-    pledge = _supplier_pledge(pledge_id, user)
+    pledge = _supplier_pledge(pledge_id, user, "mark pledges delivered")
     require_move(pledge, "deliver", user)
     if quantity > pledge.quantity:
         raise Invalid(f"You pledged {_fmt(pledge.quantity)}. Enter no more than that; make a new pledge for more",
@@ -274,11 +271,10 @@ def _once(pledge_id: int, confirm) -> LedgerEntry:
 
 def dispute_delivery(pledge_id: int, user: User, *, reason: str) -> Pledge:
     """The VCSE says the delivery did not happen as described; a moderator will decide."""
-    _require_member(user, OrganisationKind.VCSE, "dispute deliveries")
-    reason = _require_reason(reason, "what is wrong with the delivery")
-    pledge = _vcse_pledge(pledge_id, user)
+    pledge = _vcse_pledge(pledge_id, user, "dispute deliveries")
     return _step(pledge, "dispute", user, PledgeStatus.DISPUTED, _tell_supplier,
-                 f"{pledge.need.organisation.name} disputed your delivery", reason)
+                 f"{pledge.need.organisation.name} disputed your delivery",
+                 _require_reason(reason, "what is wrong with the delivery"))
 
 
 def _require_moderator(user: User) -> None:

@@ -36,8 +36,7 @@ CancelPledgeForm = one_answer_form(
 class DeliveredForm(AppForm):
     """What was actually delivered, when, and what was done."""
 
-    quantity = QuantityField("How much did you deliver?",
-                             validators=[InputRequired("Enter how much you delivered")])
+    quantity = QuantityField("How much did you deliver?", required="Enter how much you delivered")
     delivered_on = GovDateField("When was it delivered?", what="The delivery date",
                                 description="If it took place over several days, give the last one. For example, 27 3 2026",
                                 validators=[InputRequired("Enter the date it was delivered")])

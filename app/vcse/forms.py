@@ -75,8 +75,7 @@ DeclinePledgeForm = one_answer_form(
 class ConfirmDeliveryForm(AppForm):
     """What the group actually received, and optionally the difference it made."""
 
-    quantity = QuantityField("How much did you receive?",
-                             validators=[InputRequired("Enter how much you received")])
+    quantity = QuantityField("How much did you receive?", required="Enter how much you received")
     story = text_answer("What difference did it make? (optional)", limit=3000,
                         hint="A few sentences the council may use in case studies. "
                              "Do not include personal details of the people you support.")
