@@ -61,6 +61,8 @@ class Config:
     OUTBOX_DELIVER_AFTER_REQUEST = False
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Said explicitly: Flask-Limiter's one limiter object otherwise keeps the last app's setting as its default.
+    RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     REGISTER_RATE_LIMIT = "5 per minute"
     # Each of these sends an email: limited per account and per address, whatever the client's IP.
