@@ -19,6 +19,7 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import flask_wtf
@@ -46,7 +47,7 @@ from app.web.request import AppRequest, TextParameters
 from tests import factories_contracts as contracts
 from tests import factories_ledger as ledger
 from tests.conftest import _empty_all_tables, login_as
-from tests.factories import Factories
+from tests.factories import PASSWORD, Factories
 
 ROLES = ("anonymous", "vcse", "supplier", "moderator", "contract_manager", "admin", "pending")
 EXAMPLES = 4
@@ -133,13 +134,14 @@ class RecordingRequest(AppRequest):
 
 @dataclass(repr=False)
 class World:
-    """User ids per role, the ids that can fill each URL parameter, live tokens for the token links, CSV files
-    to upload (the app's own export, and it with a row added), and every row of every table (so each test can
-    start from the same world without building it again)."""
+    """User ids per role, the ids that can fill each URL parameter, live tokens for the token links, the role
+    users' email addresses, CSV files to upload (the app's own export, and it with a row added), and every row of
+    every table (so each test can start from the same world without building it again)."""
 
     users: dict[str, int]
     ids: dict[str, list[int]]
     tokens: list[str]
+    emails: list[str]
     files: list[bytes]
     rows: dict[str, list[dict]] = field(default_factory=dict)
 
@@ -194,11 +196,12 @@ def build_world(app, make) -> World:
         exported = export_measures_csv().encode()
         files = [exported, exported + b"NEW-1,New measure,hour,volunteers;space,1221,2026-04-01,,yes\r\n",
                  exported + b"NEW-2,=HYPERLINK(1),hour,none,99999999999999999999,2026-02-30,x,maybe\r\n"]
+        emails = list(db.session.scalars(select(User.email).where(User.id.in_(users.values())).order_by(User.id)))
         ids = {name: list(db.session.scalars(select(model.id).order_by(model.id))) for name, model in ROWS.items()}
         rows = {table.name: [dict(row._mapping) for row in db.session.execute(
             table.select().order_by(*table.primary_key.columns))] for table in db.metadata.sorted_tables}
         db.session.remove()
-    return World(users, ids, tokens, files, rows)
+    return World(users, ids, tokens, emails, files, rows)
 
 
 def restore(app, world: World) -> None:
@@ -239,7 +242,7 @@ BELIEVABLE = {
     "date": tuple((str(d.day), str(d.month), str(d.year)) for d in (_SOON, _LATER, _YESTERDAY)),
     "quantity": ("5", "1", "2.5", "100"),
     "pounds": ("1,000", "12.50", "250000"),
-    "password": ("a long and unusual passphrase 42",),
+    "password": (PASSWORD, "a long and unusual passphrase 42"),
     "email": ("fuzz.person@example.org", "someone.new@example.org"),
     "flag": ("y",),
     "text": ("Fuzz text", "A short note about it."),
@@ -317,18 +320,21 @@ def _is_date(name: str) -> bool:
     return FIELD_KINDS.get(name.rpartition("-")[2]) == "date"
 
 
-def _believable(name: str, choices: dict[str, list[str]]) -> st.SearchStrategy[list]:
-    """Values a person could submit for a field: one of the choices its page offers, or one of its kind's."""
+def _believable(name: str, choices: dict[str, list[str]], emails: list[str]) -> st.SearchStrategy[list]:
+    """Values a person could submit for a field: one of the choices its page offers, or one of its kind's (an email
+    address may be a world user's, so signing in and inviting can succeed or meet a clash)."""
     if choices.get(name):
         return st.sampled_from(choices[name]).map(lambda value: [value])
     kind = FIELD_KINDS.get(name.rpartition("-")[2], "text")
-    return st.sampled_from(BELIEVABLE[kind]).map(lambda value: list(value) if kind == "date" else [value])
+    values = BELIEVABLE[kind] + (tuple(emails) if kind == "email" else ())
+    return st.sampled_from(values).map(lambda value: list(value) if kind == "date" else [value])
 
 
-def attempts(rule, names: list[str], choices: dict[str, list[str]], world: "World", csrf: str,
-             max_body: int) -> st.SearchStrategy[Attempt]:
-    """Requests to one rule: real and edge ids in its path, made-up query strings and bodies, and mostly a valid
-    CSRF token in the header (Flask-WTF reads it whatever the content type), so bodies reach the views."""
+def attempts(rule, names: list[str], choices: dict[str, list[str]], live: dict[str, str], world: "World",
+             csrf: str, max_body: int) -> st.SearchStrategy[Attempt]:
+    """Requests to one rule: real and edge ids in its path (and, for text, often the value that names something
+    real), made-up query strings and bodies, and mostly a valid CSRF token in the header (Flask-WTF reads it
+    whatever the content type), so bodies reach the views."""
     every_id = sorted({str(i) for ids in world.ids.values() for i in ids})
     common = st.sampled_from(NUMBERS + TEXTS + tuple(CHOICES) + tuple(every_id))
     short = st.one_of(common, common, common, st.integers().map(str), st.text(max_size=12),
@@ -351,20 +357,24 @@ def attempts(rule, names: list[str], choices: dict[str, list[str]], world: "Worl
             lambda groups: [(name, value) for name, group in zip(names, groups, strict=True) for value in group])
 
     def wild(name: str):
+        """Any value at all (a date as three boxes of anything)."""
         return date if _is_date(name) else values.map(lambda value: [value])
 
     def mostly_believable(name: str):
-        believable = _believable(name, choices)
-        return st.one_of(believable, believable, believable, wild(name))
+        """Seven times in eight a believable value, else a wild one."""
+        believable = _believable(name, choices, world.emails)
+        return st.one_of(*[believable] * 7, wild(name))
 
-    # Made-up names and values; every name the route reads, each with a wild value; or mostly believable values,
-    # which get past the forms' checks into the services.
-    pairs = st.one_of(loose, every_name(wild), every_name(mostly_believable)) if names else loose
+    # Every name the route reads, with mostly believable values, which get past the forms' checks into the
+    # services (first: Hypothesis favours the first choice); each with a wild value; or made-up names and values.
+    pairs = st.one_of(every_name(mostly_believable), every_name(wild), loose) if names else loose
 
     def path_value(converter: str, name: str):
+        """An id of a real row or an edge one; text that names something real, or any text or bytes."""
         if converter == "int":
             return st.sampled_from([str(i) for i in world.ids.get(name, every_id)] + list(EDGE_IDS))
-        text = st.one_of(st.sampled_from([*world.tokens, "css/app.css", "../config.py", "x" * 3000]),
+        text = st.one_of(st.just(live[name]), st.just(live[name]),
+                         st.sampled_from([*world.tokens, "../config.py", "%2e%2e/config.py", "x" * 3000]),
                          st.text(max_size=40), st.binary(min_size=1, max_size=8))
         return text.map(lambda value: quote(_bytes(value), safe="/" if converter == "path" else ""))
 
@@ -536,6 +546,25 @@ class Route:
     attempts: st.SearchStrategy[Attempt]
 
 
+def _filled(rule, world: World, text: str) -> str:
+    """The rule's path with a real id in each id parameter, and the text in each other one."""
+    return RULE_PARAM.sub(lambda m: str(world.ids.get(m.group(2), [1])[0]) if m.group(1) == "int" else text,
+                          rule.rule)
+
+
+def _live_text(fuzz: Fuzz, rule) -> str:
+    """A value for the rule's text parameters that names something real: the live token (or static file) that it
+    answers without an error."""
+    static = Path(fuzz.app.static_folder)
+    candidates = [*fuzz.world.tokens, *(str(file.relative_to(static)) for file in sorted(static.rglob("*.css"))[:1])]
+    if "GET" in rule.methods and any(converter != "int" for converter, _ in RULE_PARAM.findall(rule.rule)):
+        for candidate in candidates:
+            attempt = Attempt(_filled(rule, fuzz.world, candidate), "", "", Body())
+            if fuzz.check("anonymous", "GET", attempt).status_code < 400:
+                return candidate
+    return candidates[0]
+
+
 def learn(fuzz: Fuzz, rule) -> Route:
     """A rule, the names it reads and the choices its page offers, learnt by sending it one small form per role and
     method (and one method it does not allow). Then, not left to chance, each edge value in every name it reads, in
@@ -543,8 +572,8 @@ def learn(fuzz: Fuzz, rule) -> Route:
     methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
     other = [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m not in rule.methods] + ["HEAD", "OPTIONS"]
     world, token = fuzz.world, fuzz.csrf[1]
-    path = RULE_PARAM.sub(lambda m: str(world.ids.get(m.group(2), [1])[0]) if m.group(1) == "int"
-                          else world.tokens[0], rule.rule)
+    text = _live_text(fuzz, rule)
+    path = _filled(rule, world, text)
     probe = Attempt(path, "probe=1", token, Body("form", "application/x-www-form-urlencoded", b"probe=1"))
     RecordingParameters.asked.clear()
     page, let_in = FormChoices(), []
@@ -566,8 +595,9 @@ def learn(fuzz: Fuzz, rule) -> Route:
                        Body("form", "application/x-www-form-urlencoded", _urlencoded(fields).encode(), fields))
         for role, method in let_in:
             fuzz.check(role, method, edge)
+    live = {name: text for converter, name in RULE_PARAM.findall(rule.rule) if converter != "int"}
     return Route(rule.endpoint, methods, other,
-                 attempts(rule, names, choices, world, token, fuzz.app.config["MAX_CONTENT_LENGTH"]))
+                 attempts(rule, names, choices, live, world, token, fuzz.app.config["MAX_CONTENT_LENGTH"]))
 
 
 def fuzz_route(fuzz: Fuzz, route: Route) -> None:
