@@ -117,6 +117,11 @@ def csrf_token(client, page: str = "/sign-in") -> str:
     return match.group(1) or match.group(2)
 
 
+def without_csrf(html: str) -> str:
+    """A page with its CSRF tokens blanked: a token carries the time to the second, so two requests may differ there."""
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r'\1"', html)
+
+
 def post_form(client, url: str, data: dict | None = None, *, page: str = "/sign-in", **kwargs):
     """POST a form with a valid CSRF token, the way a browser would."""
     payload = dict(data or {})
