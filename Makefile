@@ -26,12 +26,15 @@ run: $(BIN)/.installed
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
 	@echo ""
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop). Emails are printed here."
-	@echo "Scheduled jobs in production (cron or systemd timers, see README):"
-	@echo "  * * * * *  flask outbox send     # deliver queued email, retrying failures with back-off"
-	@echo "  5 0 * * *  flask needs expire    # expire open needs past their needed-by date, email their groups"
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop both)."
+	@echo "Beside it runs 'flask worker': it sends queued emails (printed here) and runs the scheduled jobs."
+	@echo "In production run 'flask worker' as a service (see README), or from cron instead:"
+	@echo "  * * * * *  flask worker --once   # send queued email, then run the jobs that are due"
 	@echo ""
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@# The worker runs in the background and is stopped (SIGTERM: it finishes the email in hand) when the server stops.
+	@$(BIN)/flask worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## browser-deps: Debian's Chromium for the browser tests (never a downloaded browser)
 browser-deps:

@@ -59,6 +59,9 @@ class Config:
     MAIL_PRINT_TO_CONSOLE = False
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_DELIVER_AFTER_REQUEST = False
+    # `flask worker`: seconds between passes, and how many emails it claims at a time.
+    WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "5"))
+    WORKER_BATCH_SIZE = int(os.environ.get("WORKER_BATCH_SIZE", "100"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     # Said explicitly: Flask-Limiter's one limiter object otherwise keeps the last app's setting as its default.
@@ -73,6 +76,8 @@ class Config:
     VERIFY_TOKEN_HOURS = 48
     RESET_TOKEN_HOURS = 1
     INVITE_TOKEN_HOURS = 72
+    # How long an email's unsubscribe link works (each link works once).
+    UNSUBSCRIBE_TOKEN_DAYS = 90
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -92,8 +97,8 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = False
     MAIL_PRINT_TO_CONSOLE = True
-    # No worker runs under `make run`: deliver (print) queued mail at the end of each request.
-    OUTBOX_DELIVER_AFTER_REQUEST = True
+    # `make run` starts `flask worker` beside the server: it prints queued mail, so requests leave it alone.
+    OUTBOX_DELIVER_AFTER_REQUEST = False
 
 
 class TestingConfig(Config):

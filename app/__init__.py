@@ -71,6 +71,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     configure_login(login_manager)
+    from app.services import suggestions  # noqa: F401  (its flush listener queues suggestion refreshes)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.contracts import bp as contracts_bp
+    from app.home import bp as home_bp
     from app.moderation import bp as moderation_bp
     from app.public import bp as public_bp
     from app.supplier import bp as supplier_bp
@@ -86,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(contracts_bp, url_prefix="/contracts")

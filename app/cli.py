@@ -1,7 +1,7 @@
 """Flask commands: demo data, the first admin, reference defaults and the outbox."""
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -16,6 +16,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reference_cli)
     app.cli.add_command(needs_cli)
+    app.cli.add_command(notifications_cli)
+    app.cli.add_command(suggestions_cli)
+    app.cli.add_command(worker_command)
 
 
 @click.group("demo", cls=AppGroup)
@@ -121,3 +124,76 @@ def needs_expire():
     from app.services.needs import expire_needs
 
     click.echo(f"Expired {expire_needs()} needs.")
+
+
+@click.group("notifications", cls=AppGroup)
+def notifications_cli():
+    """Reminders and daily or weekly digest emails."""
+
+
+@notifications_cli.command("send-reminders")
+def notifications_send_reminders():
+    """Send the reminders that are due (each once per object and stage)."""
+    from app.services.reminders import send_reminders
+
+    sent = send_reminders()
+    click.echo(f"Sent {sum(sent.values())} reminders: " + ", ".join(f"{n} {s.label.lower()}" for s, n in sent.items()))
+
+
+@notifications_cli.command("send-digests")
+def notifications_send_digests():
+    """Send the daily and weekly digests that are due (none when nothing is new)."""
+    from app.services.notifications import send_digests
+
+    click.echo(f"Sent {send_digests()} digests.")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run one pass and exit (for cron: every minute).")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds to sleep between passes (default: WORKER_POLL_SECONDS).")
+@with_appcontext
+def worker_command(once: bool, interval: float | None):
+    """Send the outbox and run the scheduled jobs, for ever (or --once); stops cleanly on SIGTERM or Ctrl+C."""
+    import logging
+    import signal
+    import threading
+
+    from app.services.worker import log, run_forever, run_pass
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    log.setLevel(logging.INFO)
+    batch_size = current_app.config["WORKER_BATCH_SIZE"]
+    if once:
+        report = run_pass(batch_size)
+        if report.did_something:
+            log.info(report.summary())
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    interval = interval or current_app.config["WORKER_POLL_SECONDS"]
+    log.info("Worker started: a pass every %g seconds (Ctrl+C or SIGTERM to stop).", interval)
+    run_forever(interval, batch_size, stop)
+    log.info("Worker stopped.")
+
+
+@click.group("suggestions", cls=AppGroup)
+def suggestions_cli():
+    """Suggestions of open needs for suppliers' commitments."""
+
+
+@suggestions_cli.command("rebuild")
+def suggestions_rebuild():
+    """Work out every suggestion again from scratch."""
+    from app.services.suggestions import rebuild_all
+
+    click.echo(f"Rebuilt {rebuild_all()} suggestions.")
+
+
+@suggestions_cli.command("refresh")
+def suggestions_refresh():
+    """Carry out the refreshes queued by changes to needs, commitments and pledges."""
+    from app.services.suggestions import carry_out_refreshes
+
+    click.echo(f"Refreshed {carry_out_refreshes()} needs and commitments.")

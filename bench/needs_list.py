@@ -19,10 +19,9 @@ import re
 import secrets
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from sqlalchemy import create_engine, event, func, insert, select, text  # noqa:
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
-    Area, Measure, MeasureCategory, Need, NeedCategory, NeedStatus, Organisation, OrganisationKind,
+    Area, MeasureCategory, Need, NeedCategory, NeedStatus, Organisation, OrganisationKind,
     OrganisationStatus, Theme, User, need_themes, organisation_areas,
 )
 from app.services.reference_defaults import load_default_reference  # noqa: E402
@@ -263,7 +262,7 @@ def build_cases(facts: dict) -> list[dict]:
         dict(name=f"Word search (q={word})", url=f"/needs?q={word}", expect=facts["doc_freq"][word], required=True),
         dict(name="Two filters (category + area)", url=f"/needs?category=volunteers&area={area_id}",
              expect=facts["by_category_area"].get(f"volunteers:{area_id}", 0), required=True),
-        dict(name=f"Word search, needed soonest", url=f"/needs?q={word}&sort=needed_by",
+        dict(name="Word search, needed soonest", url=f"/needs?q={word}&sort=needed_by",
              expect=facts["doc_freq"][word], required=False),
         dict(name=f"Common word (q={busy})", url=f"/needs?q={busy}", expect=facts["doc_freq"][busy], required=False),
         dict(name="No filter, page 40", url="/needs?page=40", expect=open_, required=False),

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Commitment, Contract, ContractStatus, Pledge, PledgeStatus, TargetKind, User, utcnow
+from app.models import Commitment, Contract, ContractStatus, Need, Pledge, PledgeStatus, TargetKind, User, utcnow
 
 _seq = itertools.count(1)
 
@@ -53,7 +53,8 @@ def pledge(app, need_id: int, commitment_id: int, *, quantity: str = "5", status
             select(User.id).where(User.organisation_id == supplier_id).order_by(User.id)).first()
         status_ = PledgeStatus(status)
         delivered = status_ in (PledgeStatus.DELIVERED, PledgeStatus.DISPUTED, PledgeStatus.CONFIRMED)
-        row = Pledge(need_id=need_id, commitment_id=commitment_id, supplier_id=supplier_id,
+        vcse_id = db.session.get(Need, need_id).organisation_id
+        row = Pledge(need_id=need_id, vcse_id=vcse_id, commitment_id=commitment_id, supplier_id=supplier_id,
                      created_by_id=created_by_id, quantity=Decimal(quantity), message=message,
                      proposed_on=date.today() + timedelta(days=7), status=status_,
                      responded_at=utcnow() if status_ not in (PledgeStatus.OFFERED, PledgeStatus.WITHDRAWN) else None,

@@ -308,7 +308,7 @@ def test_removed_user_cannot_sign_in(client, make, ctx):
 def test_sign_in_ignores_next_that_leaves_the_site(client, make, target):
     response = sign_in(client, make.get(User, make.user()).email, query_string={"next": target})
     assert response.status_code == 303
-    assert urlsplit(response.headers["Location"]).path == "/account/"
+    assert urlsplit(response.headers["Location"]).path == "/home"
     assert "evil" not in response.headers["Location"]
 
 

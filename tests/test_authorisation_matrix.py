@@ -4,6 +4,7 @@ import re
 import pytest
 
 from tests import factories_ledger as ledger
+from tests import factories_offers as offers
 from tests.conftest import csrf_token, login_as
 
 ROLES = ("anonymous", "vcse", "supplier", "moderator", "contract_manager", "admin")
@@ -62,6 +63,11 @@ MATRIX = {
     ("account.resend_verification", "POST"): SIGNED_IN_POST,
     ("account.change_password", "GET"): SIGNED_IN,
     ("account.change_password", "POST"): SIGNED_IN_POST,
+    ("account.notifications_settings", "GET"): SIGNED_IN,
+    ("account.notifications_settings", "POST"): SIGNED_IN_POST,
+    # Unsubscribe links work without signing in: the world's token is forged, so everyone gets 400.
+    ("public.unsubscribe", "GET"): expect(400, 400, 400, 400, 400, 400),
+    ("public.unsubscribe", "POST"): expect(400, 400, 400, 400, 400, 400),
     ("account.team", "GET"): SIGNED_IN,
     ("account.invite", "GET"): ORG_ADMINS,
     ("account.invite", "POST"): ORG_ADMINS_POST,
@@ -104,6 +110,12 @@ MATRIX = {
     ("supplier.pledges", "GET"): SUPPLIER_MEMBERS,
     # The world's need is a draft: a supplier cannot pledge to a need it may not know exists.
     ("supplier.new_pledge", "GET"): expect(LOGIN, 403, 404, 403, 403, 403),
+    # The world's need is a draft: suppliers get 404 for it, everyone else is refused before it is looked up.
+    ("supplier.suggestions", "GET"): SUPPLIER_MEMBERS,
+    ("supplier.dismiss_suggestion", "GET"): expect(LOGIN, 403, 404, 403, 403, 403),
+    ("supplier.dismiss_suggestion", "POST"): expect(LOGIN, 403, 404, 403, 403, 403),
+    ("home.index", "GET"): SIGNED_IN,
+    ("contracts.send_suggestions", "POST"): CONTRACT_MANAGERS_POST,
     ("supplier.new_pledge", "POST"): expect(LOGIN, 403, 404, 403, 403, 403),
     ("supplier.pledge", "GET"): SUPPLIER_MEMBERS,
     ("supplier.withdraw_pledge", "POST"): SUPPLIER_MEMBERS_POST,
@@ -129,6 +141,34 @@ MATRIX = {
     ("vcse.submit_need", "POST"): VCSE_MEMBERS_POST,
     ("vcse.withdraw_need", "POST"): VCSE_MEMBERS_POST,
     ("vcse.close_need", "POST"): VCSE_MEMBERS_POST,
+    # Standing offers. The world's offer_id is the supplier's rejected offer (no POST below can change that): only
+    # the supplier and moderators may know it exists, and its supplier is sent back (303) from its edit page.
+    ("public.offers", "GET"): EVERYONE,
+    ("public.offer", "GET"): expect(404, 404, 200, 200, 404, 404),
+    ("supplier.offers", "GET"): SUPPLIER_MEMBERS,
+    ("supplier.new_offer", "GET"): SUPPLIER_MEMBERS,
+    ("supplier.new_offer", "POST"): SUPPLIER_MEMBERS_POST,
+    ("supplier.offer", "GET"): SUPPLIER_MEMBERS,
+    ("supplier.edit_offer", "GET"): expect(LOGIN, 403, 303, 403, 403, 403),
+    ("supplier.edit_offer", "POST"): SUPPLIER_MEMBERS_POST,
+    ("supplier.submit_offer", "POST"): SUPPLIER_MEMBERS_POST,
+    ("supplier.close_offer", "POST"): SUPPLIER_MEMBERS_POST,
+    # The world's request_id is the VCSE's request for the supplier's open offer.
+    ("supplier.offer_request", "GET"): SUPPLIER_MEMBERS,
+    ("supplier.accept_offer_request", "POST"): SUPPLIER_MEMBERS_POST,
+    ("supplier.decline_offer_request", "POST"): SUPPLIER_MEMBERS_POST,
+    # A group cannot request an unpublished offer it may not know exists.
+    ("vcse.request_offer", "GET"): expect(LOGIN, 404, 403, 403, 403, 403),
+    ("vcse.request_offer", "POST"): expect(LOGIN, 404, 403, 403, 403, 403),
+    ("vcse.offer_requests", "GET"): VCSE_MEMBERS,
+    ("vcse.offer_request", "GET"): VCSE_MEMBERS,
+    ("vcse.withdraw_offer_request", "POST"): VCSE_MEMBERS_POST,
+    ("moderation.offer_queue", "GET"): MODERATORS,
+    ("moderation.offer_review", "GET"): MODERATORS,
+    ("moderation.approve_offer", "POST"): MODERATORS_POST,
+    ("moderation.request_offer_changes", "POST"): MODERATORS_POST,
+    ("moderation.reject_offer", "POST"): MODERATORS_POST,
+    ("moderation.hide_offer", "POST"): MODERATORS_POST,
 }
 
 # Every admin route is for admins only; listed by name so a new one must be added on purpose.
@@ -153,6 +193,8 @@ ADMIN_ENDPOINTS: set[str] = {
     "admin.export_measures",
     "admin.import_measures",
     "admin.audit_log",
+    "admin.outbox_page",
+    "admin.retry_email",
 }
 
 
@@ -187,6 +229,7 @@ def world(make):
         "area_id": area,
         "theme_id": make.theme(),
         "measure_id": make.measure(),
+        "message_id": 999999,  # no such email: an admin is answered 404
     }
     params["need_id"] = make.need(vcse_org, status="draft")
     # A contract of the council with the supplier: one confirmed delivery and one disputed, to the VCSE's open need.
@@ -196,6 +239,10 @@ def world(make):
     args = (make.app, open_need, params["commitment_id"], users["supplier"], users["vcse"])
     params["entry_id"] = ledger.confirmed_entry(*args)
     params["pledge_id"] = ledger.disputed_pledge(*args)
+    offer_args = {"area_ids": [area], "theme_ids": [params["theme_id"]]}
+    params["offer_id"] = offers.offer(make.app, params["commitment_id"], status="rejected", **offer_args)
+    open_offer = offers.offer(make.app, params["commitment_id"], status="open", **offer_args)
+    params["request_id"] = offers.request(make.app, open_offer, users["vcse"])
     return users, params
 
 

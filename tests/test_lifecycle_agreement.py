@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from app.errors import DomainError
 from app.extensions import db
 from app.models import AuditEvent, Contract, ContractStatus, Need, NeedStatus, Organisation, OrganisationStatus
+from app.models import NeedCategory, Offer, OfferRequest, OfferRequestStatus, OfferStatus
 from app.models import Pledge, PledgeStatus, TargetKind, User
-from app.services import contracts, needs, organisations, pledges
-from tests import factories_contracts, factories_ledger
+from app.services import contracts, needs, offer_requests, offers, organisations, pledges
+from tests import factories_contracts, factories_ledger, factories_offers
 from tests.conftest import login_as
 
 ROLES = ("vcse", "supplier", "moderator", "contract_manager", "admin")
@@ -74,6 +75,31 @@ def _commitment(app, make, w: World, status) -> int:
     return factories_ledger.commitment(app, _contract(app, make, w, status), w.ledger.measure)
 
 
+def _offer(app, make, w: World, status) -> int:
+    """An offer on the world's commitment in a status."""
+    return factories_offers.offer(app, w.ledger.commitment, status=status.value, quantity="20", most_per_request="5",
+                                  area_ids=[w.area], theme_ids=[w.theme])
+
+
+def _offer_request(app, make, w: World, status) -> int:
+    """A request by the world's VCSE for a fresh open offer, then put in a status."""
+    request_id = factories_offers.request(app, _offer(app, make, w, OfferStatus.OPEN), w.ledger.vcse_user, "1")
+    with app.app_context():
+        db.session.get(OfferRequest, request_id).status = status
+        db.session.commit()
+        db.session.remove()
+    return request_id
+
+
+def _offer_input(offer: Offer) -> offers.OfferInput:
+    """The offer's own details, as the edit form would send them back."""
+    return offers.OfferInput(
+        commitment_id=offer.commitment_id, title=offer.title, summary=offer.summary, description="Help",
+        category=NeedCategory.VOLUNTEERS, quantity=offer.quantity, most_per_request=offer.most_per_request,
+        available_from=offer.available_from, available_until=offer.available_until, how_to_request="Ask",
+        area_ids=[a.id for a in offer.areas], theme_ids=[t.id for t in offer.themes])
+
+
 def _organisation(app, make, w: World, status) -> int:
     """A VCSE registration in a status."""
     return make.organisation(kind="vcse", status=status.value)
@@ -120,6 +146,19 @@ PLEDGE_PAGE = {"vcse": "/vcse/pledges/{id}", "supplier": "/supplier/pledges/{id}
                "moderation": "/moderation/disputes/{id}"}
 
 
+OFFER_PAGE = {"supplier": "/supplier/offers/{id}", "moderation": "/moderation/offers/{id}", "public": "/offers/{id}"}
+
+
+def offer_case(page: str, action: str, call) -> Case:
+    """A move on an offer."""
+    return Case(Offer, tuple(OfferStatus), _offer, OFFER_PAGE[page], action, call)
+
+
+def offer_request_case(action: str, call) -> Case:
+    """A move on a request for an offer (the supplier answers it on its page)."""
+    return Case(OfferRequest, tuple(OfferRequestStatus), _offer_request, "/supplier/offer-requests/{id}", action, call)
+
+
 def need_case(page: str, action: str, call) -> Case:
     """A move on a need."""
     return Case(Need, tuple(NeedStatus), _need, NEED_PAGE[page], action, call)
@@ -162,6 +201,27 @@ CASES = {
                                        lambda i, u, w: pledges.dispute_delivery(i, u, reason="Nobody came")),
     ("pledge", "resolve"): pledge_case("moderation", "/moderation/disputes/{id}/confirm", lambda i, u, w: (
         pledges.resolve_dispute_by_confirming(i, u, quantity=Decimal("1"), note="Checked"))),
+    ("offer", "edit"): offer_case("supplier", "/supplier/offers/{id}/edit", lambda i, u, w: offers.update_offer(
+        i, u, _offer_input(db.session.get(Offer, i)))),
+    ("offer", "submit"): offer_case("supplier", "/supplier/offers/{id}/submit", lambda i, u, w: offers.submit_offer(i, u)),
+    ("offer", "close"): offer_case("supplier", "/supplier/offers/{id}/close", lambda i, u, w: offers.close_offer(i, u)),
+    ("offer", "approve"): offer_case("moderation", "/moderation/offers/{id}/approve",
+                                     lambda i, u, w: offers.approve_offer(i, u)),
+    ("offer", "request_changes"): offer_case("moderation", "/moderation/offers/{id}/request-changes",
+                                             lambda i, u, w: offers.request_offer_changes(i, u, message="Add dates")),
+    ("offer", "reject"): offer_case("moderation", "/moderation/offers/{id}/reject",
+                                    lambda i, u, w: offers.reject_offer(i, u, reason="Not for us")),
+    ("offer", "hide"): offer_case("moderation", "/moderation/offers/{id}/hide",
+                                  lambda i, u, w: offers.hide_offer(i, u, reason="Duplicate")),
+    ("offer", "request"): offer_case("public", "/vcse/offers/{id}/request", lambda i, u, w: offer_requests.request_offer(
+        u, offer_id=i, quantity=Decimal("1"), wanted_on=TODAY, message="Please")),
+    ("offer_request", "accept"): offer_request_case("/supplier/offer-requests/{id}/accept",
+                                                    lambda i, u, w: offer_requests.accept_request(i, u)),
+    ("offer_request", "withdraw"): Case(
+        OfferRequest, tuple(OfferRequestStatus), _offer_request, "/vcse/offer-requests/{id}",
+        "/vcse/offer-requests/{id}/withdraw", lambda i, u, w: offer_requests.withdraw_request(i, u)),
+    ("offer_request", "decline"): offer_request_case("/supplier/offer-requests/{id}/decline",
+                                                     lambda i, u, w: offer_requests.decline_request(i, u, reason="Booked")),
     ("contract", "edit"): Case(Contract, tuple(ContractStatus), _contract, "/contracts/{id}", "/contracts/{id}/edit",
                                lambda i, u, w: contracts.update_contract(i, u, _contract_input(db.session.get(Contract, i)))),
     ("contract", "end"): Case(Contract, tuple(ContractStatus), _contract, "/contracts/{id}", "/contracts/{id}/end",
@@ -239,7 +299,8 @@ def test_every_declared_move_has_a_case():
     from app.models import Commitment
 
     declared = {(name, move) for name, model in [("need", Need), ("pledge", Pledge), ("contract", Contract),
-                                                 ("commitment", Commitment), ("organisation", Organisation)]
+                                                 ("commitment", Commitment), ("organisation", Organisation),
+                                                 ("offer", Offer), ("offer_request", OfferRequest)]
                 for move in model.MOVES}
     # Pledging against a commitment is offered through the need's pledge form (its commitment choices).
     assert declared - set(CASES) == {("commitment", "pledge")}

@@ -6,4 +6,4 @@ from app.web.guards import require_signed_in
 bp = Blueprint("account", __name__)
 bp.before_request(require_signed_in)
 
-from app.account import profile, team  # noqa: E402,F401
+from app.account import notifications, profile, team  # noqa: E402,F401

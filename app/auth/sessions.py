@@ -31,7 +31,7 @@ def sign_in():
         return render_template("auth/sign_in.html", form=form), 401
     session.clear()
     login_user(user, remember=form.remember.data)
-    return redirect(safe_next(request.args.get("next"), url_for("account.index")), 303)
+    return redirect(safe_next(request.args.get("next"), url_for("home.index")), 303)
 
 
 @bp.post("/sign-out")

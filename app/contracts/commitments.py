@@ -8,7 +8,7 @@ from app.forms.common import select_choices
 from app.models import Role
 from app.queries.contracts import council_commitment, council_contract, measure_choices
 from app.queries.reference import active_area_choices, active_theme_choices
-from app.services import contracts
+from app.services import contracts, suggestions
 from app.web.answers import carry_out, found, refuse_move
 from app.web.guards import role_required
 
@@ -62,3 +62,14 @@ def edit_commitment(commitment_id: int):
     form = _commitment_form(data=_form_data(commitment))
     return _save_form(form, lambda: contracts.update_commitment(commitment_id, current_user, _input(form)),
                       "Commitment saved.", commitment.contract, commitment)
+
+
+@bp.post("/commitments/<int:commitment_id>/send-suggestions")
+@role_required(Role.CONTRACT_MANAGER)
+def send_suggestions(commitment_id: int):
+    """Email the supplier the open needs that could close this commitment's gap (at most once a week)."""
+    commitment = found(council_commitment(commitment_id, current_user.organisation_id))
+    back = url_for(".contract", contract_id=commitment.contract_id)
+    return carry_out(lambda: suggestions.send_to_supplier(commitment_id, current_user), then=back, back=back,
+                     done=lambda views: f"{len(views)} open {'need' if len(views) == 1 else 'needs'} sent to "
+                                        f"{commitment.contract.supplier.name}.")

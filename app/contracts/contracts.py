@@ -7,6 +7,7 @@ from app.contracts import bp
 from app.contracts.forms import ContractForm, EndContractForm
 from app.forms.common import select_choices
 from app.models import ContractStatus, Role, TargetKind
+from app.queries.suggestions import commitment_suggestions
 from app.queries.contracts import (
     approved_supplier_choices, contract_manager_choices, contract_page, council_contract, council_contracts,
     council_suppliers,
@@ -93,7 +94,8 @@ def contract(contract_id: int):
     """A contract: its commitments' progress and every ledger entry with the evidence behind it."""
     page = contract_page(contract_id)
     found(page, page is not None and page.contract.buyer_id == current_user.organisation_id)
-    return render_template("contracts/contract.html", page=page, contract=page.contract)
+    suggested = commitment_suggestions(contract_id) if page.contract.can_edit(current_user) else {}
+    return render_template("contracts/contract.html", page=page, contract=page.contract, suggested=suggested)
 
 
 @bp.route("/<int:contract_id>/end", methods=["GET", "POST"])

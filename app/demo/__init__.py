@@ -80,6 +80,10 @@ def load_demo() -> None:
     from app.demo.needs import load_demo_needs
     load_demo_needs()
     load_demo_contracts()
+    from app.demo.offers import load_demo_offers
+    load_demo_offers()
+    from app.services.suggestions import rebuild_all
+    rebuild_all()
 
 
 DEMO_SIGN_INS = [

@@ -6,8 +6,8 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import (
-    Commitment, Contract, ContractStatus, Measure, Need, Organisation, OutboxMessage, OutboxStatus, TargetKind, User,
-    utcnow,
+    Commitment, Contract, ContractStatus, Measure, Need, Organisation, OutboxMessage, OutboxStatus, TargetKind, Theme,
+    User, utcnow,
 )
 from app.services import ledger, pledges
 
@@ -57,6 +57,14 @@ DEMO_PLEDGES = [
 
 
 PLEDGED_DAYS_BEFORE = 7
+# The priority theme each demo commitment serves, by measure code.
+COMMITMENT_THEMES = {
+    "VOL-HOURS": "Healthy, safe and resilient communities", "ADV-EXPERT": "Healthy, safe and resilient communities",
+    "SPACE-DAY": "Healthy, safe and resilient communities", "APPR-WEEK": "Jobs and skills",
+    "CAREERS-HOUR": "Jobs and skills", "PLACE-DAY": "Jobs and skills", "TREES": "Climate and environment",
+    "VEHICLE-HOUR": "Climate and environment", "REUSE-ITEM": "Climate and environment",
+    "EQUIP-LAPTOP": "Innovation and community power", "ADV-TRAIN": "Local economy", "EQUIP-VALUE": "Local economy",
+}
 
 
 def _user_of(organisation_id: int) -> User:
@@ -67,6 +75,7 @@ def _user_of(organisation_id: int) -> User:
 def _contracts(council: Organisation, manager: User, suppliers: dict, measures: dict) -> dict:
     """Create the demo contracts; return commitments by (supplier name, measure code)."""
     today = date.today()
+    themes = {t.name: t for t in db.session.scalars(select(Theme))}
     commitments = {}
     for reference, title, supplier_name, pounds, years, percent, lines in DEMO_CONTRACTS:
         ended = "ended early" in title
@@ -82,7 +91,10 @@ def _contracts(council: Organisation, manager: User, suppliers: dict, measures: 
         for code, quantity, months in lines:
             commitment = Commitment(contract=contract, measure_id=measures[code].id, quantity=Decimal(quantity),
                                     due_on=today + timedelta(days=30 * months),
-                                    note="From the tender's social value proposal.")
+                                    note="From the tender's social value proposal.",
+                                    areas=list(suppliers[supplier_name].areas),
+                                    themes=[themes[COMMITMENT_THEMES[code]]] if COMMITMENT_THEMES.get(code) in themes
+                                    else [])
             commitments.setdefault((supplier_name, code), commitment)
             db.session.add(commitment)
         db.session.add(contract)

@@ -55,3 +55,5 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The one-click unsubscribe link sent as List-Unsubscribe (RFC 8058); None for account emails.
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))

@@ -23,7 +23,8 @@ class LedgerEntry(db.Model):
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
-    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id"), index=True)
+    # None for a pledge that answered a request for a standing offer (it traces through pledge_id).
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id"), index=True)
     measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"))
     vcse_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
@@ -41,11 +42,16 @@ class LedgerEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     pledge: Mapped["Pledge"] = relationship()  # noqa: F821
-    need: Mapped["Need"] = relationship()  # noqa: F821
+    need: Mapped["Need | None"] = relationship()  # noqa: F821
     measure: Mapped["Measure"] = relationship()  # noqa: F821
     vcse: Mapped["Organisation"] = relationship(foreign_keys=[vcse_id])  # noqa: F821
     confirmed_by: Mapped["User"] = relationship()  # noqa: F821
     reverses: Mapped["LedgerEntry | None"] = relationship(remote_side=[id], foreign_keys=[reverses_id])
+
+    @property
+    def title(self) -> str:
+        """What the delivery was for: the need met, or the standing offer requested."""
+        return self.need.title if self.need is not None else self.pledge.offer_request.offer.title
 
     @property
     def is_reversal(self) -> bool:

@@ -41,7 +41,9 @@ class NeedStatus(LabelledEnum):
 
 
 # Search objects created by the migrations for one database only; model comparisons skip them.
-SEARCH_OBJECTS = frozenset({"ix_needs_search", "needs_fts", "search_vector", "ix_needs_open_search"})
+SEARCH_OBJECTS = frozenset({"ix_needs_search", "needs_fts", "search_vector", "ix_needs_open_search",
+                            "ix_offers_open_search", "offers_fts", "offers_fts_data", "offers_fts_idx",
+                            "offers_fts_docsize", "offers_fts_config"})
 
 # The public list reads only open needs: its indexes are partial, and its queries must say
 # `status = 'open'` as a literal (not a bound parameter) for the database to use them.

@@ -39,9 +39,9 @@ HOLDS_PLEDGED = frozenset({PledgeStatus.OFFERED, PledgeStatus.ACCEPTED})
 HOLDS_DELIVERED = frozenset({PledgeStatus.DELIVERED, PledgeStatus.DISPUTED})
 
 
-def _need_owner(user, pledge: "Pledge") -> bool:
-    """A member of the VCSE whose need the pledge is for."""
-    return permissions.is_vcse(user, pledge.need.organisation_id)
+def _recipient(user, pledge: "Pledge") -> bool:
+    """A member of the VCSE the pledge is for (whose need it meets, or who requested the offer)."""
+    return permissions.is_vcse(user, pledge.vcse_id)
 
 
 def _pledger(user, pledge: "Pledge") -> bool:
@@ -65,18 +65,22 @@ class Pledge(HasLifecycle, db.Model):
     __tablename__ = "pledges"
     NOUN = "pledge"
     MOVES = {
-        "accept": Move(_only(PledgeStatus.OFFERED), _need_owner, "accept"),
-        "decline": Move(_only(PledgeStatus.OFFERED), _need_owner, "decline"),
+        "accept": Move(_only(PledgeStatus.OFFERED), _recipient, "accept"),
+        "decline": Move(_only(PledgeStatus.OFFERED), _recipient, "decline"),
         "withdraw": Move(_only(PledgeStatus.OFFERED), _pledger, "withdraw"),
         "cancel": Move(_only(PledgeStatus.ACCEPTED), _pledger, "cancel"),
         "deliver": Move(_only(PledgeStatus.ACCEPTED), _pledger, "mark delivered"),
-        "confirm": Move(_only(PledgeStatus.DELIVERED), _need_owner, "confirm"),
-        "dispute": Move(_only(PledgeStatus.DELIVERED), _need_owner, "dispute"),
+        "confirm": Move(_only(PledgeStatus.DELIVERED), _recipient, "confirm"),
+        "dispute": Move(_only(PledgeStatus.DELIVERED), _recipient, "dispute"),
         "resolve": Move(_only(PledgeStatus.DISPUTED), _council_moderator, "resolve"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id"), index=True)
+    # A pledge meets a need, or answers a VCSE's request for a standing offer (then need_id is None).
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id"), index=True)
+    offer_request_id: Mapped[int | None] = mapped_column(ForeignKey("offer_requests.id"), unique=True)
+    # The VCSE the pledge is for: the need's organisation, or the one that requested the offer.
+    vcse_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -98,11 +102,18 @@ class Pledge(HasLifecycle, db.Model):
     confirmed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    need: Mapped[Need] = relationship()
+    need: Mapped[Need | None] = relationship()
+    offer_request: Mapped["OfferRequest | None"] = relationship()  # noqa: F821
     commitment: Mapped[Commitment] = relationship()
-    supplier: Mapped[Organisation] = relationship()
+    supplier: Mapped[Organisation] = relationship(foreign_keys=[supplier_id])
+    vcse: Mapped[Organisation] = relationship(foreign_keys=[vcse_id])
     ledger_entries: Mapped[list["LedgerEntry"]] = relationship(  # noqa: F821
         viewonly=True, order_by="LedgerEntry.id")
+
+    @property
+    def title(self) -> str:
+        """What the pledge is for: its need's title, or the requested offer's."""
+        return self.need.title if self.need is not None else self.offer_request.offer.title
 
     @property
     def is_reversed(self) -> bool:

@@ -50,3 +50,21 @@ ResolveCancelForm = one_answer_form(
     "ResolveCancelForm", "Settle a dispute by cancelling the pledge: nothing is counted.",
     "Why is the pledge being cancelled?", field="note", noun="Note", button="Cancel the pledge",
     hint="Both the supplier and the organisation are emailed this note.", required="Enter why the pledge is being cancelled")
+
+
+ApproveOfferForm = one_answer_form("ApproveOfferForm", "Publish the offer, with an optional note for the audit trail.",
+                                   "Note for the audit trail (optional)", field="note", button="Approve and publish")
+
+
+RequestOfferChangesForm = one_answer_form(
+    "RequestOfferChangesForm", "Send the offer back with what to change.", "What needs to change?",
+    button="Request changes", hint="The supplier will see this in an email and on the offer.")
+
+
+RejectOfferForm = one_answer_form("RejectOfferForm", "Reject the offer with a reason.", "Reason for rejecting",
+                                  hint="The supplier will see this in an email.", button="Reject offer")
+
+
+HideOfferForm = one_answer_form(
+    "HideOfferForm", "Take an open offer down.", "Reason for hiding", button="Hide offer",
+    hint="For example, a duplicate or misleading content. The supplier is told.")

@@ -6,6 +6,7 @@ from app.public import bp
 from app.queries.needs import SORTS, NeedFilters, need_with_details, open_needs
 from app.queries.pledges import need_remaining
 from app.queries.reference import filter_choices
+from app.queries.suggestions import fitting_commitments
 from app.web.answers import found
 from app.web.request import page_arg
 
@@ -27,4 +28,5 @@ def need(need_id: int):
     """One need's page; unpublished needs only for their organisation and moderators."""
     need = need_with_details(need_id)
     found(need, need is not None and need.can_view(current_user))
-    return render_template("public/need.html", need=need, remaining=need_remaining(need))
+    fits = fitting_commitments(current_user.organisation_id, need) if need.can_pledge(current_user) else []
+    return render_template("public/need.html", need=need, remaining=need_remaining(need), fits=fits)

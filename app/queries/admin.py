@@ -3,7 +3,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Area, AuditEvent, Measure, Organisation, OrganisationKind, ProxyValue, Role, Theme, User, UserRole
+from app.models import (Area, AuditEvent, Measure, Organisation, OrganisationKind, OutboxMessage, OutboxStatus,
+                        ProxyValue, Role, Theme, User, UserRole)
 from app.queries.reference import all_areas, all_themes
 
 __all__ = ["admin_counts", "all_areas", "all_themes", "audit_events", "council_user", "council_users",
@@ -68,6 +69,7 @@ def admin_counts() -> dict[str, int]:
         count(model=Theme).label("themes"),
         count(model=Measure).label("measures"),
         count(ProxyValue.is_default, model=ProxyValue).label("defaults_to_review"),
+        count(OutboxMessage.status == OutboxStatus.FAILED, model=OutboxMessage).label("failed_emails"),
     )).one()
     return dict(row._mapping)
 

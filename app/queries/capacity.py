@@ -4,7 +4,9 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models import HOLDS_DELIVERED, HOLDS_PLEDGED, LedgerEntry, Pledge, PledgeStatus
+from app.models import (
+    HOLDS_DELIVERED, HOLDS_PLEDGED, LedgerEntry, Offer, OfferRequest, OfferRequestStatus, Pledge, PledgeStatus,
+)
 
 
 def held_quantity_expression():
@@ -27,8 +29,48 @@ def _sum(query) -> Decimal:
 
 
 def commitment_held(commitment_id: int) -> Decimal:
-    """How much of a commitment its pledges hold."""
-    return _sum(select(func.sum(held_quantity_expression())).where(Pledge.commitment_id == commitment_id))
+    """How much of a commitment its pledges hold, and the requests for its offers still waiting for an answer."""
+    pledged = _sum(select(func.sum(held_quantity_expression())).where(Pledge.commitment_id == commitment_id))
+    return pledged + requested_by_commitment([commitment_id]).get(commitment_id, Decimal(0))
+
+
+def held_by_commitment(commitment_ids) -> dict[int, Decimal]:
+    """What each of several commitments (a list of ids or a query of them) has held, as `commitment_held` counts it:
+    its pledges and the requests for its offers still waiting for an answer, in two grouped queries."""
+    held = dict(db.session.execute(select(Pledge.commitment_id, func.sum(held_quantity_expression()))
+                                   .where(Pledge.commitment_id.in_(commitment_ids)).group_by(Pledge.commitment_id)).all())
+    requested = requested_by_commitment(commitment_ids)
+    return {cid: Decimal(held.get(cid) or 0) + requested.get(cid, Decimal(0)) for cid in set(held) | set(requested)}
+
+
+def requested_by_commitment(commitment_ids) -> dict[int, Decimal]:
+    """What requests waiting for the supplier's answer hold of each commitment (accepted ones hold it as pledges)."""
+    if isinstance(commitment_ids, list) and not commitment_ids:
+        return {}
+    rows = db.session.execute(
+        select(Offer.commitment_id, func.sum(OfferRequest.quantity)).join(Offer, Offer.id == OfferRequest.offer_id)
+        .where(Offer.commitment_id.in_(commitment_ids), OfferRequest.status == OfferRequestStatus.REQUESTED)
+        .group_by(Offer.commitment_id))
+    return {commitment_id: Decimal(total or 0) for commitment_id, total in rows}
+
+
+def held_by_offer(offer_ids: list[int]) -> dict[int, Decimal]:
+    """What each offer's requests hold, in one query: the quantity asked while waiting, then what its pledge holds."""
+    if not offer_ids:
+        return {}
+    holds = case((OfferRequest.status == OfferRequestStatus.REQUESTED, OfferRequest.quantity),
+                 (OfferRequest.status == OfferRequestStatus.ACCEPTED, func.coalesce(held_quantity_expression(), 0)),
+                 else_=0)
+    rows = db.session.execute(
+        select(OfferRequest.offer_id, func.sum(holds))
+        .outerjoin(Pledge, Pledge.offer_request_id == OfferRequest.id)
+        .where(OfferRequest.offer_id.in_(offer_ids)).group_by(OfferRequest.offer_id))
+    return {offer_id: Decimal(total or 0) for offer_id, total in rows}
+
+
+def offer_held(offer_id: int) -> Decimal:
+    """How much of an offer its requests hold."""
+    return held_by_offer([offer_id]).get(offer_id, Decimal(0))
 
 
 def need_held(need_id: int) -> Decimal:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 from app.models import (
     HOLDS_DELIVERED, HOLDS_PLEDGED, Commitment, Contract, ContractStatus, LedgerEntry, Measure, Organisation,
-    OrganisationKind, OrganisationStatus, Pledge, Role, User, UserRole,
+    OfferRequest, OrganisationKind, OrganisationStatus, Pledge, Role, User, UserRole,
 )
 from app.models.reference import value_in_pence
 
@@ -193,6 +193,7 @@ class ContractPage:
 def _entry_loads():
     """Eager loads for showing a ledger entry's evidence."""
     return (joinedload(LedgerEntry.need), joinedload(LedgerEntry.vcse), joinedload(LedgerEntry.measure),
+            joinedload(LedgerEntry.pledge).joinedload(Pledge.offer_request).joinedload(OfferRequest.offer),
             joinedload(LedgerEntry.confirmed_by).joinedload(User.organisation), joinedload(LedgerEntry.reverses))
 
 

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Commitment, Contract, Need, Pledge, PledgeStatus
+from app.models import Commitment, Contract, Need, OfferRequest, Pledge, PledgeStatus
 
 
 def _on_council_contracts(query, buyer_id: int):
@@ -20,8 +20,10 @@ def disputed_count(buyer_id: int) -> int:
 
 def _loads():
     """Eager loads for showing a pledge in the disputes pages."""
-    return (joinedload(Pledge.need).joinedload(Need.organisation), joinedload(Pledge.need).joinedload(Need.measure),
-            joinedload(Pledge.supplier), joinedload(Pledge.commitment).joinedload(Commitment.contract))
+    return (joinedload(Pledge.need).joinedload(Need.organisation), joinedload(Pledge.vcse),
+            joinedload(Pledge.offer_request).joinedload(OfferRequest.offer),
+            joinedload(Pledge.supplier), joinedload(Pledge.commitment).joinedload(Commitment.measure),
+            joinedload(Pledge.commitment).joinedload(Commitment.contract))
 
 
 def disputed_pledges(buyer_id: int, page: int, per_page: int):

@@ -28,6 +28,9 @@ class NeedFilters:
     measure: int | None = None
     sort: str = "newest"
 
+    # The orders a visitor may choose (a subclass for another kind of listing names its own).
+    SORTS = SORTS
+
     @classmethod
     def from_args(cls, args) -> "NeedFilters":
         """Read filters from query-string arguments, ignoring anything malformed."""
@@ -38,7 +41,7 @@ class NeedFilters:
             category=category if category in {c.value for c in NeedCategory} else "",
             area=args.get("area", type=parse_filter_id), theme=args.get("theme", type=parse_filter_id),
             measure=args.get("measure", type=parse_filter_id),
-            sort=sort if sort in SORTS else "newest",
+            sort=sort if sort in cls.SORTS else "newest",
         )
 
     def as_args(self) -> dict:
@@ -73,8 +76,12 @@ def _open_needs(index: str) -> _OpenNeeds:
     return _OpenNeeds._construct(Need.__table__, name=index)
 
 
-def _search_condition(needs, q: str):
-    """A WHERE clause matching needs whose words match the search, for this database."""
+def _search_condition(needs, q: str, fts_table: str = "needs_fts"):
+    """A WHERE clause matching rows whose words match the search, for this database.
+
+    `needs` is the needs table (or an alias of it), or another listing with the same search objects: a stored
+    `search_vector` on PostgreSQL and an FTS5 table `fts_table` over its search_text on SQLite.
+    """
     words = _WORD.findall(q.lower())[:10]
     if not words:
         return None
@@ -83,26 +90,41 @@ def _search_condition(needs, q: str):
         query = func.websearch_to_tsquery(literal_column("'english'::regconfig"), q)
         return literal_column(f"{needs.name}.search_vector").bool_op("@@")(query)
     fts_query = " ".join(f'"{w}"*' for w in words)
-    return needs.c.id.in_(text("SELECT rowid FROM needs_fts WHERE needs_fts MATCH :fts").bindparams(fts=fts_query))
+    return needs.c.id.in_(text(f"SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :fts").bindparams(fts=fts_query))
+
+
+def in_link_table(rows, link_table, key: str, other: str, other_id: int):
+    """A WHERE clause: the row's id is linked to `other_id` in a many-to-many table (its themes, its areas)."""
+    return rows.c.id.in_(select(link_table.c[key]).where(link_table.c[other] == other_id))
+
+
+def matching_open(query, rows, filters: NeedFilters, *, area_condition=None, theme_condition=None,
+                  fts_table: str = "needs_fts"):
+    """Narrow a select over an open listing (needs, or offers) to the search and filters.
+
+    A listing whose rows hold one area_id filters on it; one with several areas (or themes) passes a function of
+    (rows, id) giving the condition. Needs' themes are the default.
+    """
+    # A literal 'open', not a bound parameter, so the database may use the partial indexes.
+    query = query.where(rows.c.status == literal_column(OPEN_LITERAL))
+    condition = _search_condition(rows, filters.q, fts_table) if filters.q else None
+    if condition is not None:
+        query = query.where(condition)
+    if filters.category:
+        query = query.where(rows.c.category == NeedCategory(filters.category))
+    if filters.area is not None:
+        query = query.where(area_condition(rows, filters.area) if area_condition else rows.c.area_id == filters.area)
+    if filters.measure is not None:
+        query = query.where(rows.c.measure_id == filters.measure)
+    if filters.theme is not None:
+        query = query.where(theme_condition(rows, filters.theme) if theme_condition
+                            else in_link_table(rows, need_themes, "need_id", "theme_id", filters.theme))
+    return query
 
 
 def _matching(query, needs, filters: NeedFilters):
     """Narrow a select over open needs to the filters."""
-    # A literal 'open', not a bound parameter, so the database may use the partial indexes.
-    query = query.where(needs.c.status == literal_column(OPEN_LITERAL))
-    condition = _search_condition(needs, filters.q) if filters.q else None
-    if condition is not None:
-        query = query.where(condition)
-    if filters.category:
-        query = query.where(needs.c.category == NeedCategory(filters.category))
-    if filters.area is not None:
-        query = query.where(needs.c.area_id == filters.area)
-    if filters.measure is not None:
-        query = query.where(needs.c.measure_id == filters.measure)
-    if filters.theme is not None:
-        query = query.where(needs.c.id.in_(
-            select(need_themes.c.need_id).where(need_themes.c.theme_id == filters.theme)))
-    return query
+    return matching_open(query, needs, filters)
 
 
 def open_need_ids(filters: NeedFilters, limit: int, offset: int = 0) -> list[int]:

@@ -8,6 +8,7 @@ from app.models import (
     Area, Organisation, OrganisationKind, OrganisationStatus, Role, TokenPurpose, User, UserRole, utcnow,
 )
 from app.models.user import new_session_token
+from app.services import notifications
 from app.services.audit import record_audit
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.services.transactions import unique_or_field_error
@@ -67,6 +68,9 @@ def register_organisation(
         db.session.flush()
         record_audit(user, "organisation.registered", organisation)
         _queue_verification(user)
+        notifications.tell_moderators(
+            "moderation_organisation_registered", f"Registration waiting for approval: {organisation.name}",
+            organisation=organisation, link=email_link("moderation_organisation", organisation_id=organisation.id))
         db.session.commit()
     return user
 

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models.lifecycle import require_move
 from app.formatting import with_unit
 from app.models import (
-    Area, Commitment, Contract, ContractStatus, Measure, Organisation, OrganisationKind, OrganisationStatus, Role,
+    Area, Commitment, Contract, ContractStatus, EmailKind, Measure, Organisation, OrganisationKind, OrganisationStatus, Role,
     TargetKind, Theme, User,
 )
 from app.queries.capacity import commitment_held
@@ -144,7 +144,8 @@ def end_contract(contract_id: int, user: User, *, reason: str, today: date | Non
     contract.status, contract.ended_on, contract.end_reason = ContractStatus.ENDED, today or date.today(), reason.strip()
     record_audit(user, "contract.ended", contract, reason=reason.strip())
     queue_email(contract.supplier.users, "contract_ended", f"Contract {contract.reference} has ended early",
-                contract=contract, reason=contract.end_reason, link=email_link("supplier_contracts"))
+                contract=contract, reason=contract.end_reason, link=email_link("supplier_contracts"),
+                kind=EmailKind.ACTION_NEEDED)
     db.session.commit()
     return contract
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.email import email_link, queue_email
 from app import permissions
 from app.extensions import db
-from app.models import Contract, LedgerEntry, Pledge, Role, User
+from app.models import Contract, EmailKind, LedgerEntry, Pledge, Role, User
 from app.models.reference import value_in_pence
 from app.services.audit import record_audit
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -27,7 +27,7 @@ def add_delivery_entry(pledge: Pledge, quantity: Decimal, confirmed_by: User, st
     pence = proxy.pence_per_unit if proxy else None
     entry = LedgerEntry(
         pledge_id=pledge.id, commitment_id=pledge.commitment_id, contract_id=pledge.commitment.contract_id,
-        need_id=pledge.need_id, measure_id=pledge.commitment.measure_id, vcse_id=pledge.need.organisation_id,
+        need_id=pledge.need_id, measure_id=pledge.commitment.measure_id, vcse_id=pledge.vcse_id,
         supplier_id=pledge.supplier_id, quantity=quantity, proxy_value_id=proxy.id if proxy else None,
         pence_per_unit=pence, value_pence=value_in_pence(quantity, pence), delivered_on=pledge.delivered_on,
         confirmed_by_id=confirmed_by.id, story=story,
@@ -64,6 +64,7 @@ def reverse_entry(entry_id: int, user: User, *, reason: str) -> LedgerEntry:
                  value_pence=original.value_pence)
     queue_email(contract.supplier.users, "ledger_reversed",
                 f"A confirmed delivery on contract {contract.reference} was reversed", contract=contract,
-                entry=original, reason=reversal.reason, link=email_link("supplier_contracts"))
+                entry=original, reason=reversal.reason, link=email_link("supplier_contracts"),
+                kind=EmailKind.ACTION_NEEDED)
     db.session.commit()
     return reversal

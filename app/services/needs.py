@@ -10,10 +10,11 @@ from app import permissions
 from app.extensions import db
 from app.formatting import long_date
 from app.models import (
-    Area, Measure, Need, NeedCategory, NeedStatus, Theme, User, utcnow,
+    Area, EmailKind, Measure, Need, NeedCategory, NeedStatus, Theme, User, utcnow,
 )
 from app.models.lifecycle import require_move
 from app.sanitise import render_rich_text, strip_tags, to_plain_text
+from app.services import notifications
 from app.services.audit import record_audit
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.services.transactions import locked
@@ -115,6 +116,8 @@ def submit_need(need_id: int, user: User, *, today: date | None = None) -> Need:
         raise Conflict("The date it is needed by has passed. Edit the need and choose a later date.")
     need.status, need.submitted_at = NeedStatus.PENDING_REVIEW, utcnow()
     record_audit(user, "need.submitted", need)
+    notifications.tell_moderators("moderation_need_submitted", f"Need waiting for review: {need.title}", need=need,
+                                  link=email_link("moderation_need", need_id=need.id))
     db.session.commit()
     return need
 
@@ -150,7 +153,7 @@ def close_need(need_id: int, user: User) -> Need:
 
 def _tell_organisation(need: Need, template: str, subject: str, **context) -> None:
     """Email the need's organisation through the outbox."""
-    queue_email(need.organisation.users, template, subject, need=need,
+    queue_email(need.organisation.users, template, subject, need=need, kind=EmailKind.ACTION_NEEDED,
                 link=email_link("vcse_need", need_id=need.id), **context)
 
 
@@ -164,6 +167,7 @@ def approve_need(need_id: int, moderator: User, *, note: str = "", today: date |
     need.status, need.opened_at, need.moderation_note = NeedStatus.OPEN, utcnow(), ""
     record_audit(moderator, "need.approved", need, reason=note.strip())
     _tell_organisation(need, "need_approved", f"Your need is published: {need.title}")
+    notifications.need_listed(need)
     db.session.commit()
     return need
 

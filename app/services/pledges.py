@@ -11,9 +11,10 @@ from app import permissions
 from app.extensions import db
 from app.models.lifecycle import require_move
 from app.models import (
-    Commitment, LedgerEntry, Need, NeedStatus, OrganisationKind, Pledge, PledgeStatus, Role, User, utcnow,
+    Commitment, EmailKind, LedgerEntry, Need, NeedStatus, OrganisationKind, Pledge, PledgeStatus, Role, User, utcnow,
 )
 from app.queries.capacity import commitment_held, need_confirmed, need_held
+from app.services import notifications
 from app.services.audit import record_audit
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.services.ledger import add_delivery_entry, entry_for_pledge
@@ -55,23 +56,23 @@ def _supplier_pledge(pledge_id: int, user: User, doing: str) -> Pledge:
 
 
 def _vcse_pledge(pledge_id: int, user: User, doing: str) -> Pledge:
-    """A pledge to one of the user's group's needs, locked; 403 for anyone not in a VCSE, 404 for anyone else's."""
+    """A pledge for the user's group, locked; 403 for anyone not in a VCSE, 404 for anyone else's."""
     _require_member(user, OrganisationKind.VCSE, doing)
     pledge = locked(Pledge, pledge_id)
-    if pledge is None or pledge.need.organisation_id != user.organisation_id:
+    if pledge is None or pledge.vcse_id != user.organisation_id:
         raise NotFound("No such pledge.")
     return pledge
 
 
 def _tell(users, pledge: Pledge, headline: str, page: str, reason: str = "") -> None:
     """Email one side of a pledge about a step the other side took."""
-    queue_email(users, "pledge_update", f"{headline}: {pledge.need.title}", pledge=pledge, headline=headline,
-                reason=reason, link=email_link(page, pledge_id=pledge.id))
+    queue_email(users, "pledge_update", f"{headline}: {pledge.title}", pledge=pledge, headline=headline,
+                reason=reason, link=email_link(page, pledge_id=pledge.id), kind=EmailKind.ACTION_NEEDED)
 
 
 def _tell_vcse(pledge: Pledge, headline: str, reason: str = "") -> None:
-    """Email the need's organisation."""
-    _tell(pledge.need.organisation.users, pledge, headline, "vcse_pledge", reason)
+    """Email the VCSE the pledge is for."""
+    _tell(pledge.vcse.users, pledge, headline, "vcse_pledge", reason)
 
 
 def _tell_supplier(pledge: Pledge, headline: str, reason: str = "") -> None:
@@ -124,7 +125,7 @@ def make_pledge(user: User, *, need_id: int, commitment_id: int, quantity: Decim
         raise Invalid(f"Only {with_unit(max(commitment_left, Decimal(0)), commitment.measure.unit)} left on that commitment", "quantity")
     if quantity > need_left:
         raise Invalid(f"Only {with_unit(max(need_left, Decimal(0)), need.measure.unit)} still needed", "quantity")
-    pledge = Pledge(need_id=need.id, commitment_id=commitment.id, supplier_id=user.organisation_id,
+    pledge = Pledge(need_id=need.id, vcse_id=need.organisation_id, commitment_id=commitment.id, supplier_id=user.organisation_id,
                     created_by_id=user.id, quantity=quantity, message=(message or "").strip(), proposed_on=proposed_on)
     db.session.add(pledge)
     db.session.flush()
@@ -138,7 +139,7 @@ def accept_pledge(pledge_id: int, user: User) -> Pledge:
     """The VCSE accepts an offered pledge."""
     pledge = _vcse_pledge(pledge_id, user, "accept pledges")
     return _step(pledge, "accept", user, PledgeStatus.ACCEPTED, _tell_supplier,
-                 f"{pledge.need.organisation.name} accepted your pledge", responded_at=utcnow())
+                 f"{pledge.vcse.name} accepted your pledge", responded_at=utcnow())
 
 
 def _require_reason(reason: str, what: str, field: str = "reason") -> str:
@@ -152,7 +153,7 @@ def decline_pledge(pledge_id: int, user: User, *, reason: str) -> Pledge:
     """The VCSE declines an offered pledge with a reason."""
     pledge = _vcse_pledge(pledge_id, user, "decline pledges")
     return _step(pledge, "decline", user, PledgeStatus.DECLINED, _tell_supplier,
-                 f"{pledge.need.organisation.name} declined your pledge",
+                 f"{pledge.vcse.name} declined your pledge",
                  _require_reason(reason, "why you are declining this pledge"), responded_at=utcnow())
 
 
@@ -206,7 +207,7 @@ def _require_delivery_date_in_term(pledge: Pledge, delivered_on: date) -> None:
 
 
 def _confirm(pledge: Pledge, quantity: Decimal, actor: User, story: str) -> LedgerEntry:
-    """Confirm a delivered (or disputed) pledge: write its one ledger entry and fulfil the need if met."""
+    """Confirm a delivered (or disputed) pledge: write its one ledger entry and fulfil its need (if any) if met."""
     _require_positive(quantity)
     if quantity > pledge.delivered_quantity:
         raise Invalid(f"The supplier says it delivered {_fmt(pledge.delivered_quantity)}. "
@@ -215,7 +216,7 @@ def _confirm(pledge: Pledge, quantity: Decimal, actor: User, story: str) -> Ledg
     pledge.story = (story or "").strip()
     entry = add_delivery_entry(pledge, quantity, actor, pledge.story)
     need = pledge.need
-    if need.status in FULFILLABLE and need_confirmed(need.id) >= need.quantity:
+    if need is not None and need.status in FULFILLABLE and need_confirmed(need.id) >= need.quantity:
         previous = need.status
         need.status, need.ended_at = NeedStatus.FULFILLED, need.ended_at or utcnow()
         record_audit(actor, "need.fulfilled", need, previous_status=previous.value)
@@ -223,12 +224,13 @@ def _confirm(pledge: Pledge, quantity: Decimal, actor: User, story: str) -> Ledg
 
 
 def _lock_for_confirmation(pledge_id: int) -> Pledge | None:
-    """Lock the pledge's need, then the pledge, in the house lock order."""
+    """Lock the pledge's need (a pledge for an offer request has none), then the pledge, in the house lock order."""
     begin_write()
-    need_id = db.session.scalar(select(Pledge.need_id).where(Pledge.id == pledge_id))
-    if need_id is None:
+    row = db.session.execute(select(Pledge.need_id).where(Pledge.id == pledge_id)).first()
+    if row is None:
         return None
-    locked(Need, need_id)
+    if row.need_id is not None:
+        locked(Need, row.need_id)
     return locked(Pledge, pledge_id)
 
 
@@ -238,7 +240,7 @@ def confirm_delivery(pledge_id: int, user: User, *, quantity: Decimal, story: st
 
     def confirm() -> LedgerEntry | None:
         pledge = _lock_for_confirmation(pledge_id)
-        if pledge is None or pledge.need.organisation_id != user.organisation_id:
+        if pledge is None or pledge.vcse_id != user.organisation_id:
             raise NotFound("No such pledge.")
         if pledge.status is PledgeStatus.CONFIRMED:
             return None
@@ -246,7 +248,7 @@ def confirm_delivery(pledge_id: int, user: User, *, quantity: Decimal, story: st
         entry = _confirm(pledge, quantity, user, story)
         record_audit(user, "pledge.confirmed", pledge, quantity=str(quantity), ledger_entry_id=entry.id,
                      value_pence=entry.value_pence)
-        _tell_supplier(pledge, f"{pledge.need.organisation.name} confirmed your delivery")
+        _tell_supplier(pledge, f"{pledge.vcse.name} confirmed your delivery")
         return entry
 
     return _once(pledge_id, confirm)
@@ -272,9 +274,17 @@ def _once(pledge_id: int, confirm) -> LedgerEntry:
 def dispute_delivery(pledge_id: int, user: User, *, reason: str) -> Pledge:
     """The VCSE says the delivery did not happen as described; a moderator will decide."""
     pledge = _vcse_pledge(pledge_id, user, "dispute deliveries")
-    return _step(pledge, "dispute", user, PledgeStatus.DISPUTED, _tell_supplier,
-                 f"{pledge.need.organisation.name} disputed your delivery",
+    return _step(pledge, "dispute", user, PledgeStatus.DISPUTED, _tell_supplier_and_moderators,
+                 f"{pledge.vcse.name} disputed your delivery",
                  _require_reason(reason, "what is wrong with the delivery"))
+
+
+def _tell_supplier_and_moderators(pledge: Pledge, headline: str, reason: str = "") -> None:
+    """Email the supplier, and put the dispute before the moderators of the council whose contract it draws on."""
+    _tell_supplier(pledge, headline, reason)
+    notifications.tell_moderators("moderation_dispute", f"Delivery disputed: {pledge.title}",
+                                  council_id=pledge.commitment.contract.buyer_id, pledge=pledge, reason=reason,
+                                  link=email_link("moderation_dispute", pledge_id=pledge.id))
 
 
 def _require_moderator(user: User) -> None:

@@ -7,4 +7,4 @@ from app.web.guards import require_kind
 bp = Blueprint("supplier", __name__)
 bp.before_request(require_kind(OrganisationKind.SUPPLIER))
 
-from app.supplier import contracts, pledges  # noqa: E402,F401
+from app.supplier import contracts, offers, pledges, suggestions  # noqa: E402,F401

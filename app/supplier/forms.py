@@ -43,3 +43,9 @@ class DeliveredForm(AppForm):
     note = text_answer("What was done?", required="Enter what was done", limit=5000,
                        hint="For example, 6 staff painted the hall over 2 Saturdays. The group will check this.")
     submit = SubmitField("Mark as delivered", widget=GovSubmitInput())
+
+
+DismissSuggestionForm = one_answer_form(
+    "DismissSuggestionForm", "Say a suggested need is not for your organisation, optionally why.",
+    "Why is it not for you? (optional)", button="Do not suggest this again",
+    hint="For example, it is too far from our sites. Only your organisation sees this.", limit=500)

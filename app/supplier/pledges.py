@@ -1,5 +1,5 @@
 """Supplier pages for pledges: "Your pledges", pledging to a need, and each step of a pledge after that."""
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, request, url_for
 from flask_login import current_user
 
 from app.errors import Conflict
@@ -10,7 +10,7 @@ from app.services import pledges as service
 from app.supplier import bp
 from app.supplier.forms import CancelPledgeForm, DeliveredForm, PledgeForm
 from app.web.answers import carry_out, found, refuse_move
-from app.web.request import page_arg
+from app.web.request import id_arg, page_arg
 
 
 @bp.get("/pledges")
@@ -25,7 +25,20 @@ def _pledge_form(choices) -> PledgeForm:
     form = PledgeForm()
     form.commitment_id.choices = [(row.commitment.id, f"{row.commitment.contract.reference}: {row.commitment.contract.title}")
                                   for row in choices]
+    if request.method == "GET":
+        _prefill(form, {row.commitment.id for row in choices})
     return form
+
+
+def _prefill(form: PledgeForm, commitment_ids: set[int]) -> None:
+    """Fill in the commitment and quantity a suggestion's "Pledge" link carries, when they make sense."""
+    commitment_id = id_arg("commitment")
+    if commitment_id in commitment_ids:
+        form.commitment_id.data = commitment_id
+    try:
+        form.quantity.process_formdata([request.args.get("quantity", "")])
+    except ValueError:
+        form.quantity.data = None
 
 
 def _commitment_hints(choices) -> list[dict]:
@@ -108,4 +121,4 @@ def deliver_pledge(pledge_id: int):
         lambda: service.mark_delivered(pledge_id, current_user, quantity=form.quantity.data,
                                        delivered_on=form.delivered_on.data, note=form.note.data),
         form=form, then=back, page=lambda f: render_template("supplier/deliver.html", pledge=pledge, form=f),
-        done=f"Marked as delivered. {pledge.need.organisation.name} has been asked to confirm it.")
+        done=f"Marked as delivered. {pledge.vcse.name} has been asked to confirm it.")

@@ -7,4 +7,4 @@ from app.web.guards import require_kind
 bp = Blueprint("vcse", __name__)
 bp.before_request(require_kind(OrganisationKind.VCSE))
 
-from app.vcse import needs, pledges  # noqa: E402,F401
+from app.vcse import needs, offers, pledges  # noqa: E402,F401

@@ -22,7 +22,7 @@ def pledges():
 def _pledge_page(pledge_id: int, bound=None) -> str:
     """One pledge with its decision forms, keeping a submitted form's errors."""
     pledge = queries.pledge_detail(pledge_id)
-    found(pledge, pledge is not None and pledge.need.organisation_id == current_user.organisation_id)
+    found(pledge, pledge is not None and pledge.vcse_id == current_user.organisation_id)
     # The confirmation starts from what the supplier says it delivered.
     prefill = {"confirm": {"quantity": pledge.delivered_quantity}}
     forms = {name: form_class(formdata=None, prefix=name, data=prefill.get(name))

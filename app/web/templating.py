@@ -29,12 +29,15 @@ NEED_NEXT_STEPS = {
 
 def navigation() -> list[dict]:
     """The service navigation items this user may see, the current one marked."""
-    items = [("Needs", "public.needs")]
     user = current_user
+    items = [("Your tasks", "home.index")] if permissions.uses_service(user) else []
+    items += [("Needs", "public.needs"), ("Offers", "public.offers")]
     if permissions.is_vcse(user):
-        items += [("Your needs", "vcse.needs_list"), ("Pledges to you", "vcse.pledges")]
+        items += [("Your needs", "vcse.needs_list"), ("Pledges to you", "vcse.pledges"),
+                  ("Your requests", "vcse.offer_requests")]
     if permissions.is_supplier(user):
-        items += [("Your contracts", "supplier.contracts"), ("Your pledges", "supplier.pledges")]
+        items += [("Your contracts", "supplier.contracts"), ("Your pledges", "supplier.pledges"),
+                  ("Your offers", "supplier.offers")]
     if permissions.is_council(user, Role.CONTRACT_MANAGER, Role.MODERATOR):
         items.append(("Contracts", "contracts.index"))
     if permissions.is_council(user, Role.MODERATOR):

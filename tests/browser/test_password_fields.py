@@ -77,7 +77,7 @@ def test_every_password_field_takes_a_pasted_password(site, app, make, live_serv
     assert page.get_by_text("Your password has been changed.").is_visible()
     site.sign_out()
     sign_in_by_pasting(site, paste, member.email, CHANGED)
-    assert site.path() == "/account/"
+    assert site.path() == "/home"
 
     # Invite a colleague, who accepts by pasting a password, and signs in with it.
     site.visit("/account/team/invite")
@@ -91,5 +91,5 @@ def test_every_password_field_takes_a_pasted_password(site, app, make, live_serv
     assert page.get_by_text("Welcome. You have joined Riverside Food Bank.").is_visible()
     site.sign_out()
     sign_in_by_pasting(site, paste, "jo@riverside.example.org", INVITED)
-    assert site.path() == "/account/"
+    assert site.path() == "/home"
     site.finish(at_least=20)

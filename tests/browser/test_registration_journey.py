@@ -54,8 +54,8 @@ def test_new_organisation_registers_confirms_email_is_approved_and_signs_in(site
     site.sign_out()
 
     site.sign_in("sam@riverside.example.org", NEW_PASSWORD)
-    assert site.path() == "/account/"
-    assert page.get_by_role("heading", level=1).inner_text() == "Your account"
+    assert site.path() == "/home"
+    assert page.get_by_role("heading", level=1).inner_text() == "Your tasks"
     assert page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Your organisation").is_visible()
     site.finish(at_least=13)
 
