@@ -37,6 +37,9 @@ STORIES = {
 # (need title, supplier, commitment measure, quantity, final state, days ago delivered, extra)
 DEMO_PLEDGES = [
     ("Van and driver to collect donated furniture", "GreenCycle Waste Services Ltd", "VEHICLE-HOUR", "16", "confirmed", 20, {}),
+    # Something for the demo charity (Brackenford) to answer and to confirm on its home page.
+    ("Volunteer befrienders for a summer programme", "Wyvern Highways Joint Venture", "VOL-HOURS", "24", "offered", 0, {}),
+    ("Minibus for day trips", "GreenCycle Waste Services Ltd", "VEHICLE-HOUR", "12", "delivered", 2, {}),
     ("Van and driver to collect donated furniture", "GreenCycle Waste Services Ltd", "VEHICLE-HOUR", "8", "accepted", 0, {}),
     ("Bid-writing support for our care farm", "Brightpath IT Services Ltd", "ADV-EXPERT", "10", "confirmed", 30, {}),
     ("Six refurbished laptops for a digital inclusion club", "Brightpath IT Services Ltd", "EQUIP-LAPTOP", "6", "delivered", 3, {}),
