@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, func, insert, select, text, update  # noqa
 from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
     Area, Commitment, Contract, ContractStatus, Measure, Need, NeedStatus, Organisation, OrganisationKind,
-    OrganisationStatus, Role, Suggestion, TargetKind, Theme, User, UserRole, commitment_areas, commitment_themes,
+    OrganisationStatus, Role, TargetKind, Theme, User, UserRole, commitment_areas, commitment_themes,
 )
 from app.services.needs import approve_need  # noqa: E402
 from app.services.suggestions import carry_out_refreshes, rebuild_all  # noqa: E402
@@ -159,7 +159,7 @@ def time_approvals(world: dict, rng: random.Random) -> tuple[list[float], list[f
         assert carry_out_refreshes() == 1
         approvals.append((approved - started) * 1000)
         updates.append((time.perf_counter() - approved) * 1000)
-        assert db.session.scalar(select(func.count()).select_from(Suggestion).where(Suggestion.need_id == need.id))
+        # A new need joins only the commitments whose 20 best it beats, so it may join none: that is a valid answer.
     return approvals, updates
 
 

@@ -119,6 +119,9 @@ class Offer(HasLifecycle, db.Model):
               sqlite_where=_OPEN_WHERE, postgresql_where=_OPEN_WHERE),
         Index("ix_offers_open_ending", "available_until", "id", "category", "measure_id",
               sqlite_where=_OPEN_WHERE, postgresql_where=_OPEN_WHERE),
+        # Counting open offers reads this narrow index alone, never the wide rows.
+        Index("ix_offers_open_by_id", "id", "category", "measure_id",
+              sqlite_where=_OPEN_WHERE, postgresql_where=_OPEN_WHERE),
         Index("ix_offers_status_available_until", "status", "available_until"),
     )
 

@@ -54,8 +54,8 @@ class NeedFilters:
         return bool(self.q or self.category) or any(v is not None for v in (self.area, self.theme, self.measure))
 
 
-class _OpenNeeds(Alias):
-    """The needs table under the name of one open-needs index (see app/models/need.py).
+class _OpenRows(Alias):
+    """A listing's table (needs, offers) under the name of one of its open-rows indexes (see app/models/need.py).
 
     SQLite's planner scans the wide table rather than a narrow partial index, so there the
     alias also says `INDEXED BY` that index; PostgreSQL chooses well on its own.
@@ -64,16 +64,21 @@ class _OpenNeeds(Alias):
     inherit_cache = True
 
 
-@compiles(_OpenNeeds, "sqlite")
-def _open_needs_on_sqlite(element, compiler, **kw):
+@compiles(_OpenRows, "sqlite")
+def _open_rows_on_sqlite(element, compiler, **kw):
     """`needs AS open_newest INDEXED BY ix_needs_open_newest` when used in a FROM clause."""
     sql = compiler.visit_alias(element, **kw)
-    return f"{sql} INDEXED BY ix_needs_{element.name}" if kw.get("asfrom") else sql
+    return f"{sql} INDEXED BY ix_{element.element.name}_{element.name}" if kw.get("asfrom") else sql
 
 
-def _open_needs(index: str) -> _OpenNeeds:
+def open_rows(table, index: str) -> _OpenRows:
+    """A listing's open rows read through its index `ix_<table>_<index>`."""
+    return _OpenRows._construct(table, name=index)
+
+
+def _open_needs(index: str) -> _OpenRows:
     """Open needs read through the index `ix_needs_<index>`."""
-    return _OpenNeeds._construct(Need.__table__, name=index)
+    return open_rows(Need.__table__, index)
 
 
 def _search_condition(needs, q: str, fts_table: str = "needs_fts"):

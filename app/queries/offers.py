@@ -13,7 +13,7 @@ from app.models import (
     offer_themes,
 )
 from app.queries.capacity import held_by_offer
-from app.queries.needs import NeedFilters, in_link_table, matching_open
+from app.queries.needs import NeedFilters, in_link_table, matching_open, open_rows
 from app.queries.pledges import commitment_figures
 
 ZERO = Decimal(0)
@@ -36,7 +36,7 @@ def _matching(query, offers, filters: OfferFilters):
 
 def open_offer_ids(filters: OfferFilters, limit: int, offset: int = 0) -> list[int]:
     """The ids of one page of open offers matching the filters, in the chosen order."""
-    offers = Offer.__table__
+    offers = open_rows(Offer.__table__, "open_ending" if filters.sort == "ending" else "open_newest")
     order = ((offers.c.available_until, offers.c.id) if filters.sort == "ending"
              else (offers.c.opened_at.desc(), offers.c.id.desc()))
     query = _matching(select(offers.c.id), offers, filters).order_by(*order).limit(limit).offset(offset)
@@ -45,7 +45,7 @@ def open_offer_ids(filters: OfferFilters, limit: int, offset: int = 0) -> list[i
 
 def count_open_offers(filters: OfferFilters) -> int:
     """How many open offers match the filters."""
-    offers = Offer.__table__
+    offers = open_rows(Offer.__table__, "open_by_id")
     return db.session.scalar(_matching(select(func.count()).select_from(offers), offers, filters))
 
 

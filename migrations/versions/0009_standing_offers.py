@@ -73,6 +73,7 @@ def _create_offers():
     op.create_index('ix_offers_status_available_until', 'offers', ['status', 'available_until'])
     op.execute(f"CREATE INDEX ix_offers_open_newest ON offers (opened_at, id, category, measure_id) WHERE {OPEN}")
     op.execute(f"CREATE INDEX ix_offers_open_ending ON offers (available_until, id, category, measure_id) WHERE {OPEN}")
+    op.execute(f"CREATE INDEX ix_offers_open_by_id ON offers (id, category, measure_id) WHERE {OPEN}")
     for name, other in (('areas', 'area'), ('themes', 'theme')):
         op.create_table(
             f'offer_{name}',
