@@ -121,10 +121,12 @@ def generate(app, rng: random.Random) -> dict:
         _bulk(Offer.__table__, offers)
         _bulk(offer_areas, area_rows)
         _bulk(offer_themes, theme_rows)
+        # The session's open transaction would hold a snapshot older than the inserts, and VACUUM could then not
+        # mark their pages all-visible (so no index-only scans): end it first.
+        db.session.remove()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("VACUUM ANALYZE"))
-        db.session.remove()
     return facts
 
 
