@@ -63,19 +63,26 @@ TOKEN = re.compile(r"\w+")
 
 # ---------------------------------------------------------------- database and schema
 
-def fresh_database(kind: str) -> str:
-    """Drop and create the benchmark database; return its URL."""
+def fresh_database(kind: str, name: str = PG_DATABASE, sqlite_path: Path = SQLITE_PATH) -> str:
+    """Drop and create a benchmark's own database (PostgreSQL `name`, or a SQLite file); return its URL."""
     if kind == "sqlite":
         for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{SQLITE_PATH}"
-    assert PG_DATABASE == "bench_needs"  # never anything else: test* and svm_dev belong to others
+            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{sqlite_path}"
+    assert name.startswith("bench_")  # never anything else: test* and svm_dev belong to others
     admin = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {PG_DATABASE}"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
-    return f"{PG_SERVER}/{PG_DATABASE}"
+    return f"{PG_SERVER}/{name}"
+
+
+def bulk_insert(table, rows: list[dict]) -> None:
+    """Insert rows in batches of BATCH, in one transaction."""
+    with db.engine.begin() as connection:
+        for start in range(0, len(rows), BATCH):
+            connection.execute(insert(table), rows[start:start + BATCH])
 
 
 def build_app(url: str):

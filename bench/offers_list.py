@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
@@ -35,27 +35,6 @@ SQLITE_PATH = Path("/tmp/bench-offers.sqlite")
 SEED = 20261203
 N_OFFERS, N_SUPPLIERS, REQUESTS = 20_000, 500, 200
 TOKEN = re.compile(r"\w+")
-
-
-def fresh_database(kind: str) -> str:
-    """Drop and create this benchmark's own database; return its URL."""
-    if kind == "sqlite":
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{SQLITE_PATH}"
-    admin = create_engine(f"{needs_list.PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {PG_DATABASE}"))
-    admin.dispose()
-    return f"{needs_list.PG_SERVER}/{PG_DATABASE}"
-
-
-def _bulk(table, rows: list[dict]) -> None:
-    """Insert rows in batches."""
-    with db.engine.begin() as connection:
-        for start in range(0, len(rows), 5000):
-            connection.execute(insert(table), rows[start:start + 5000])
 
 
 def generate(app, rng: random.Random) -> dict:
@@ -87,8 +66,8 @@ def generate(app, rng: random.Random) -> dict:
             for j, (measure_id, _category) in enumerate(measures):
                 commitments.append(dict(id=i * len(measures) + j + 1, contract_id=i + 1, measure_id=measure_id,
                                         quantity=Decimal(100_000), due_on=today + timedelta(days=800), note=""))
-        _bulk(Contract.__table__, contracts)
-        _bulk(Commitment.__table__, commitments)
+        needs_list.bulk_insert(Contract.__table__, contracts)
+        needs_list.bulk_insert(Commitment.__table__, commitments)
         offers, area_rows, theme_rows = [], [], []
         for n in range(1, N_OFFERS + 1):
             i = rng.randrange(N_SUPPLIERS)
@@ -118,9 +97,9 @@ def generate(app, rng: random.Random) -> dict:
                 facts["by_category"][category.value] = facts["by_category"].get(category.value, 0) + 1
                 for token in set(TOKEN.findall(search_text.lower())):
                     facts["doc_freq"][token] = facts["doc_freq"].get(token, 0) + 1
-        _bulk(Offer.__table__, offers)
-        _bulk(offer_areas, area_rows)
-        _bulk(offer_themes, theme_rows)
+        needs_list.bulk_insert(Offer.__table__, offers)
+        needs_list.bulk_insert(offer_areas, area_rows)
+        needs_list.bulk_insert(offer_themes, theme_rows)
         # The session's open transaction would hold a snapshot older than the inserts, and VACUUM could then not
         # mark their pages all-visible (so no index-only scans): end it first.
         db.session.remove()
@@ -150,7 +129,7 @@ def main(argv=None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args(argv)
     rng = random.Random(SEED)
-    app = needs_list.build_app(fresh_database(args.db))
+    app = needs_list.build_app(needs_list.fresh_database(args.db, PG_DATABASE, SQLITE_PATH))
     needs_list.build_schema(app)
     facts = generate(app, rng)
     # As the /needs bench: a word in about 2% and one in about 13% of open offers; and, harsher, the word in most.

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, insert, select, text, update  # noqa: E402
+from sqlalchemy import func, select, text, update  # noqa: E402
 
 from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
@@ -37,27 +37,6 @@ SQLITE_PATH = Path("/tmp/bench-suggestions.sqlite")
 SEED = 20261203
 N_NEEDS, N_COMMITMENTS, PER_CONTRACT, N_SUPPLIERS, OURS = 100_000, 10_000, 20, 200, 50
 PAGE_REQUESTS, APPROVALS = 200, 20
-
-
-def fresh_database(kind: str) -> str:
-    """Drop and create this benchmark's own database; return its URL."""
-    if kind == "sqlite":
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{SQLITE_PATH}"
-    admin = create_engine(f"{needs_list.PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {PG_DATABASE}"))
-    admin.dispose()
-    return f"{needs_list.PG_SERVER}/{PG_DATABASE}"
-
-
-def _bulk(table, rows: list[dict]) -> None:
-    """Insert rows in batches."""
-    with db.engine.begin() as connection:
-        for start in range(0, len(rows), 5000):
-            connection.execute(insert(table), rows[start:start + 5000])
 
 
 def add_council_and_suppliers(rng: random.Random) -> dict:
@@ -100,10 +79,10 @@ def add_council_and_suppliers(rng: random.Random) -> dict:
             if rng.random() < 0.8:
                 area_rows += [dict(commitment_id=commitment_id, area_id=a) for a in rng.sample(areas, rng.choice([1, 2]))]
             theme_rows += [dict(commitment_id=commitment_id, theme_id=t) for t in rng.sample(themes, rng.choice([1, 2]))]
-    _bulk(Contract.__table__, contracts)
-    _bulk(Commitment.__table__, commitments)
-    _bulk(commitment_areas, area_rows)
-    _bulk(commitment_themes, theme_rows)
+    needs_list.bulk_insert(Contract.__table__, contracts)
+    needs_list.bulk_insert(Commitment.__table__, commitments)
+    needs_list.bulk_insert(commitment_areas, area_rows)
+    needs_list.bulk_insert(commitment_themes, theme_rows)
     db.session.commit()
     ours = db.session.scalar(select(func.count(Commitment.id)).join(Commitment.contract)
                              .where(Contract.supplier_id == suppliers[0].id))
@@ -189,7 +168,7 @@ def main(argv=None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="postgresql")
     args = parser.parse_args(argv)
     rng = random.Random(SEED)
-    url = fresh_database(args.db)
+    url = needs_list.fresh_database(args.db, PG_DATABASE, SQLITE_PATH)
     app = needs_list.build_app(url)
     begun = time.monotonic()
     needs_list.build_schema(app)
