@@ -204,7 +204,8 @@ def fitting_commitments(supplier_id: int, need: Need, today: date | None = None)
     if not facts:
         return []
     candidates = commitment_facts(today, Contract.supplier_id == supplier_id, Commitment.measure_id == need.measure_id)
-    scored = sorted(((rank(facts[0], score(facts[0], c)), c, score(facts[0], c)) for c in candidates),
+    terms = {c.id: score(facts[0], c) for c in candidates}
+    scored = sorted(((rank(facts[0], terms[c.id]), c, terms[c.id]) for c in candidates),
                     key=lambda row: row[0], reverse=True)
     commitments = {c.id: c for c in db.session.scalars(
         select(Commitment).where(Commitment.id.in_([c.id for _r, c, _t in scored]))
