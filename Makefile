@@ -45,11 +45,16 @@ browser-deps:
 install-test: $(BIN)/.installed-test browser-deps node_modules/.installed
 
 ## test: the whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
+# Tests run in parallel, one process per core (TEST_WORKERS=0 for one process); a whole test file stays in
+# one process. On PostgreSQL each process has its own database beside the named one: <name>_gw0, <name>_gw1...
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
+
 test: install-test
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider
+	env -u TEST_DATABASE_URL $(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "--- again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-	  $(BIN)/python -m pytest -q -p no:cacheprovider; \
+	  $(PYTEST); \
 	else echo "TEST_DATABASE_URL not set: skipped the PostgreSQL run"; fi
 
 clean:

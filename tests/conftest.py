@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from app import create_app
 from app.extensions import db, limiter
@@ -14,10 +14,27 @@ TEST_DB_URL = os.environ.get("TEST_DATABASE_URL")
 IS_POSTGRES = bool(TEST_DB_URL and TEST_DB_URL.startswith("postgresql"))
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """Each pytest-xdist worker's own PostgreSQL database, `<name>_<worker>`, created beside the named one."""
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                        {"name": own.database}).first()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    finally:
+        engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 def _database_url(tmp_path_factory) -> str:
-    """The database under test: TEST_DATABASE_URL, or a SQLite file in a temporary folder."""
+    """The database under test: TEST_DATABASE_URL (one per worker when run in parallel), or a temporary SQLite file."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
     if TEST_DB_URL:
-        return TEST_DB_URL
+        return _worker_database(TEST_DB_URL, worker) if worker and IS_POSTGRES else TEST_DB_URL
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
