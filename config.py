@@ -33,6 +33,26 @@ def _percent_setting(name: str, default: str) -> Decimal:
     return value
 
 
+def _optional_decimal_setting(name: str, example: str) -> Decimal | None:
+    """A non-negative exact number from the environment, or None when the setting is empty or absent."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+        if value.is_finite() and value >= 0:
+            return value
+    except InvalidOperation:
+        pass
+    raise RuntimeError(f"{name} must be a number of 0 or more, for example {example}.")
+
+
+def _pounds_setting(name: str, default: str) -> int:
+    """An amount in whole pounds from the environment, as pence."""
+    value = _optional_decimal_setting(name, default)
+    return int((Decimal(default) if value is None else value) * 100)
+
+
 class Config:
     """Settings shared by every environment (each subclass names itself in ENV_NAME)."""
 
@@ -43,6 +63,16 @@ class Config:
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Wyvern County Council")
     # The council's social value policy: the least a contract's target should be, as a % of its value.
     SOCIAL_VALUE_TARGET_PERCENT = _percent_setting("SOCIAL_VALUE_TARGET_PERCENT", "10")
+    # ...expected of contracts worth more than this (the seed policies use £25k, £50k and £100k)...
+    SOCIAL_VALUE_THRESHOLD_PENCE = _pounds_setting("SOCIAL_VALUE_THRESHOLD_POUNDS", "100000")
+    # ...and, if set, at least this many pounds of social value per pound of spend (Ashfield's stretch: 1).
+    SOCIAL_VALUE_POUNDS_PER_POUND = _optional_decimal_setting("SOCIAL_VALUE_POUNDS_PER_POUND", "1")
+    # An admin may change all three for their council (Admin > Social value policy); these are the defaults.
+    # Procurement Act 2023: a contract worth more than this (£5m) should publish at least three KPIs, or say why not.
+    KPI_CONTRACT_THRESHOLD_PENCE = _pounds_setting("KPI_CONTRACT_THRESHOLD_POUNDS", "5000000")
+    # How a KPI's rating is suggested: confirmed delivery as a % of the share of the commitment due by the period
+    # end; the first band whose least % it reaches is suggested, and below the last is Inadequate. Shown on the form.
+    KPI_RATING_BANDS = (("good", 100), ("approaching_target", 85), ("requires_improvement", 60))
     # The accessibility statement: who to contact, and when the service was last tested and the statement written.
     ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "socialvalue@example.gov.uk")
     ACCESSIBILITY_LAST_TESTED = _date_setting("ACCESSIBILITY_LAST_TESTED", "2026-12-03")
@@ -72,6 +102,12 @@ class Config:
     RESEND_VERIFICATION_RATE_LIMIT = "3 per hour"
     RESET_EMAIL_RATE_LIMIT = "3 per hour"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Evidence files: kept outside static/, at most 5 a time of at most 5 MB each. A page that takes files
+    # (marked with app.web.request.takes_files) accepts a multipart body of up to UPLOAD_MAX_CONTENT_LENGTH.
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
+    EVIDENCE_MAX_FILES = 5
+    EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+    UPLOAD_MAX_CONTENT_LENGTH = 5 * EVIDENCE_MAX_BYTES + 1024 * 1024
     PASSWORD_MIN_LENGTH = 12
     VERIFY_TOKEN_HOURS = 48
     RESET_TOKEN_HOURS = 1

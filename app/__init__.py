@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from app.home import bp as home_bp
     from app.moderation import bp as moderation_bp
     from app.public import bp as public_bp
+    from app.reports import bp as reports_bp
     from app.supplier import bp as supplier_bp
     from app.vcse import bp as vcse_bp
 
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(vcse_bp, url_prefix="/vcse")
     app.register_blueprint(supplier_bp, url_prefix="/supplier")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
 
 
 def register_outbox_delivery(app: Flask) -> None:

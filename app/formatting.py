@@ -50,6 +50,11 @@ def pounds(pence: int | None) -> str:
     return f"{sign}£{whole:,}.{part:02d}"
 
 
+def pounds_decimal(pence: int | None) -> Decimal | None:
+    """Pence as an exact decimal number of pounds, e.g. 123456 -> Decimal("1234.56"), for a CSV or JSON column."""
+    return None if pence is None else Decimal(pence).scaleb(-2)
+
+
 def date_time(value: datetime | None) -> str:
     """Format a UTC timestamp, e.g. 5 January 2027 at 2:05pm."""
     if value is None:
@@ -57,10 +62,23 @@ def date_time(value: datetime | None) -> str:
     return f"{long_date(value)} at {value:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
 
 
-def policy_target(council_name: str, percent: Decimal | int) -> str:
-    """What the council's social value policy expects of every contract, as one sentence."""
-    return (f"{council_name}'s social value policy expects social value worth at least {quantity(percent)}% "
-            "of the contract value.")
+def whole_pounds(pence: int) -> str:
+    """Pence as pounds without the pence when there are none, e.g. 10000000 -> £100,000."""
+    text = pounds(pence)
+    return text[:-3] if text.endswith(".00") else text
+
+
+def policy_target(council_name: str, terms) -> str:
+    """What the council's social value policy (PolicyTerms) expects of a contract, in two sentences."""
+    levels = []
+    if terms.percent_of_value is not None:
+        levels.append(f"worth at least {quantity(terms.percent_of_value)}% of the contract value")
+    if terms.pounds_per_pound is not None:
+        levels.append(f"of at least £{quantity(terms.pounds_per_pound)} for every £1 of contract value")
+    expects = (f"expects social value {' and '.join(levels)}." if levels
+               else "does not set a level of social value to expect.")
+    return (f"{council_name}'s social value policy {expects} "
+            f"It applies to contracts worth more than {whole_pounds(terms.threshold_pence)}.")
 
 
 def mid_sentence(name: str | None) -> str:

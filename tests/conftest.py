@@ -85,9 +85,10 @@ def app_overrides():
 
 
 @pytest.fixture
-def app(database_url, app_overrides):
-    """A fresh app per test on an empty database."""
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, **app_overrides})
+def app(database_url, app_overrides, tmp_path):
+    """A fresh app per test on an empty database, keeping evidence files in the test's own folder."""
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url,
+                                 "EVIDENCE_DIR": str(tmp_path / "evidence"), **app_overrides})
     with app.app_context():
         _empty_all_tables()
     limiter.reset()

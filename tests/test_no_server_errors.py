@@ -37,9 +37,11 @@ from app import create_app
 from app.extensions import db
 from app.forms.fields import PoundsField, QuantityField
 from app.models import (
-    Area, Commitment, Contract, LedgerEntry, Measure, Need, NeedStatus, Organisation, Pledge, Theme, TokenPurpose, User,
+    Area, Commitment, Contract, KpiRatingValue, LedgerEntry, Measure, Need, NeedStatus, Organisation, Pledge, Theme,
+    TokenPurpose, User,
 )
 from app.models.base import MAX_ID, LabelledEnum
+from app.services import kpis
 from app.services.ledger import reverse_entry
 from app.services.measures_csv import export_measures_csv
 from app.services.passwords import issue_token
@@ -189,6 +191,10 @@ def build_world(app, make) -> World:
 
     with app.app_context():
         reverse_entry(reversed_entry, db.session.get(User, w.manager), reason="Entered twice")
+        manager, today = db.session.get(User, w.manager), date.today()  # a published KPI, rated once
+        kpis.publish_kpi(w.commitment, manager, True)
+        kpis.record_kpi_ratings(w.contract, manager, period_start=today - timedelta(days=30), period_end=today,
+                                ratings=[kpis.KpiRatingInput(w.commitment, KpiRatingValue.OTHER, "=Fuzz")])
         tokens = [issue_token(db.session.get(User, user_id), purpose, 1)
                   for user_id, purpose in ((users["pending"], TokenPurpose.VERIFY_EMAIL),
                                            (colleague, TokenPurpose.RESET_PASSWORD), (colleague, TokenPurpose.INVITE))]

@@ -46,6 +46,21 @@ def test_mid_sentence_changes_at_most_the_first_letter_of_each_default_measure(n
 def test_policy_target_names_the_council_and_its_percentage_exactly():
     from decimal import Decimal
 
-    assert policy_target("Wyvern County Council", Decimal("10")) == (
-        "Wyvern County Council's social value policy expects social value worth at least 10% of the contract value.")
-    assert "at least 12.5% of" in policy_target("Borsetshire Council", Decimal("12.50"))
+    from app.models import PolicyTerms
+
+    assert policy_target("Wyvern County Council", PolicyTerms(10_000_000, Decimal("10"), None)) == (
+        "Wyvern County Council's social value policy expects social value worth at least 10% of the contract value. "
+        "It applies to contracts worth more than £100,000.")
+    assert "at least 12.5% of" in policy_target("Borsetshire Council", PolicyTerms(2_500_000, Decimal("12.50"), None))
+
+
+def test_policy_target_says_pounds_per_pound_and_a_policy_with_no_level():
+    from decimal import Decimal
+
+    from app.models import PolicyTerms
+
+    both = policy_target("Ashfield District Council", PolicyTerms(2_500_050, Decimal("10"), Decimal("1")))
+    assert both == ("Ashfield District Council's social value policy expects social value worth at least 10% of the "
+                    "contract value and of at least £1 for every £1 of contract value. "
+                    "It applies to contracts worth more than £25,000.50.")
+    assert "does not set a level" in policy_target("A Council", PolicyTerms(0, None, None))

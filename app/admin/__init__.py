@@ -7,4 +7,4 @@ from app.web.guards import require_role
 bp = Blueprint("admin", __name__)
 bp.before_request(require_role(Role.ADMIN))
 
-from app.admin import areas, measures, outbox, overview, users  # noqa: E402,F401
+from app.admin import areas, measures, outbox, overview, policy, users  # noqa: E402,F401

@@ -6,10 +6,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput, GovCheckboxInput, GovFileInput, GovSubmitInput, GovTextInput,
 )
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.forms.common import AppForm, name_field, short_answer, text_answer, email_field, select_choices
-from app.forms.fields import GovDateField, PoundsField
+from app.forms.fields import GovDateField, PoundsField, QuantityField
 from app.models import NeedCategory, Role
 
 ROLE_HINTS = {
@@ -111,3 +111,23 @@ class ImportForm(AppForm):
     file = FileField("Upload a CSV file", widget=GovFileInput(), validators=[
         FileRequired("Select a CSV file"), FileAllowed(["csv"], "The selected file must be a CSV")])
     submit = SubmitField("Import measures", widget=GovSubmitInput())
+
+
+class PolicyForm(AppForm):
+    """The council's social value policy: when social value is expected, and how much."""
+
+    threshold_pence = PoundsField("Contract value above which social value is expected, in pounds", noun="Threshold",
+                                  example="100,000", allow_zero=True,
+                                  description="For example, 100,000. The seed policies use £25,000, £50,000 and "
+                                              "£100,000.",
+                                  validators=[InputRequired("Enter the contract value above which social value is "
+                                                            "expected")])
+    percent_of_value = QuantityField("Expected social value as a percentage of contract value (optional)",
+                                     noun="Percentage", description="For example, 10 for Surrey's 10%.",
+                                     validators=[Optional(), NumberRange(max=100,
+                                                                         message="Percentage must be 100 or less")])
+    pounds_per_pound = QuantityField("Expected pounds of social value for every £1 of contract value (optional)",
+                                     noun="Pounds per pound", description="For example, 1 for Ashfield's £1 per £1.",
+                                     validators=[Optional(), NumberRange(max=10, message="Pounds per pound must be "
+                                                                                         "10 or less")])
+    submit = SubmitField("Save policy", widget=GovSubmitInput())

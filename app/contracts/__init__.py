@@ -8,4 +8,4 @@ bp = Blueprint("contracts", __name__)
 # Moderators may read contracts and reverse entries; changing contracts needs the contract manager role per view.
 bp.before_request(require_role(Role.CONTRACT_MANAGER, Role.MODERATOR))
 
-from app.contracts import commitments, contracts, ledger  # noqa: E402,F401
+from app.contracts import commitments, contracts, kpis, ledger  # noqa: E402,F401

@@ -26,14 +26,15 @@ def _input(form: CommitmentForm) -> contracts.CommitmentInput:
     """The service's input from a validated form."""
     return contracts.CommitmentInput(
         measure_id=form.measure_id.data, quantity=form.quantity.data, due_on=form.due_on.data,
-        note=form.note.data or "", theme_ids=form.theme_ids.data or [], area_ids=form.area_ids.data or [])
+        note=form.note.data or "", theme_ids=form.theme_ids.data or [], area_ids=form.area_ids.data or [],
+        is_kpi=bool(form.is_kpi.data))
 
 
 def _form_data(commitment) -> dict:
     """A commitment's saved values in the form's terms."""
     return {"measure_id": commitment.measure_id, "quantity": commitment.quantity, "due_on": commitment.due_on,
             "note": commitment.note, "theme_ids": [t.id for t in commitment.themes],
-            "area_ids": [a.id for a in commitment.areas]}
+            "area_ids": [a.id for a in commitment.areas], "is_kpi": commitment.is_kpi}
 
 
 def _save_form(form: CommitmentForm, call, done: str, contract, commitment=None):

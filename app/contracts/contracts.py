@@ -1,4 +1,6 @@
 """Contract pages: the council's contracts, one contract's progress and evidence, creating, editing and ending."""
+from datetime import date
+
 from flask import current_app, render_template, request, url_for
 from flask_login import current_user
 
@@ -7,20 +9,27 @@ from app.contracts import bp
 from app.contracts.forms import ContractForm, EndContractForm
 from app.forms.common import select_choices
 from app.models import ContractStatus, Role, TargetKind
-from app.queries.suggestions import commitment_suggestions
+from app.models.progress import RAG_RULE, Rag
 from app.queries.contracts import (
-    approved_supplier_choices, contract_manager_choices, contract_page, council_contract, council_contracts,
-    council_suppliers,
+    approved_supplier_choices, contract_manager_choices, contract_page, council_contract, council_suppliers,
 )
+from app.queries.kpis import contract_kpis
+from app.queries.policy import council_policy
+from app.queries.portfolio import PORTFOLIO_COLUMNS, SORTS, PortfolioFilters, portfolio, portfolio_csv_rows
+from app.queries.reference import active_theme_choices
+from app.queries.reports import LEDGER_COLUMNS, contract_months, ledger_csv_rows
+from app.queries.suggestions import commitment_suggestions
 from app.services import contracts
 from app.web.answers import carry_out, found, refuse_move
 from app.web.guards import role_required
-from app.web.request import id_arg, page_arg
+from app.web.charts import LineChart, pounds_line_chart
+from app.web.csv_download import csv_response
+from app.web.request import enum_arg, id_arg, page_arg
 
 
 def _contract_form(**kwargs) -> ContractForm:
     """A contract form offering approved suppliers and the council's contract managers."""
-    form = ContractForm(**kwargs)
+    form = ContractForm(policy=council_policy(current_user.organisation_id), **kwargs)
     form.supplier_id.choices = select_choices([("", "Select a supplier")] + approved_supplier_choices())
     form.contract_manager_id.choices = select_choices(
         [("", "Select a contract manager")] + contract_manager_choices(current_user.organisation_id))
@@ -59,17 +68,32 @@ def _save_form(form: ContractForm, contract_id: int | None):
         page=lambda f: render_template("contracts/contract_form.html", form=f, contract_id=contract_id))
 
 
+def _portfolio_filters() -> PortfolioFilters:
+    """The portfolio's filters and sort from the query string; anything unrecognised is ignored."""
+    args = request.args
+    return PortfolioFilters(
+        supplier_id=id_arg("supplier"), status=enum_arg(ContractStatus, args.get("status")), theme_id=id_arg("theme"),
+        manager_id=id_arg("manager"), rag=enum_arg(Rag, args.get("rag")),
+        sort=args.get("sort") if args.get("sort") in SORTS else "rag", descending=args.get("order") == "desc")
+
+
 @bp.get("/")
 def index():
-    """The council's contracts with confirmed pounds against each target."""
-    supplier_id, status = id_arg("supplier"), request.args.get("status", "")
-    status = status if status in {s.value for s in ContractStatus} else ""
-    listing = council_contracts(current_user.organisation_id, page_arg(), current_app.config["PAGE_SIZE"],
-                                supplier_id=supplier_id, status=status)
-    filters = {k: v for k, v in {"supplier": supplier_id, "status": status}.items() if v}
-    return render_template("contracts/index.html", listing=listing, filters=filters,
-                           suppliers=council_suppliers(current_user.organisation_id), statuses=ContractStatus.choices(),
+    """The portfolio: the council's contracts with pounds committed, pledged, delivered and confirmed, and RAG."""
+    filters, council = _portfolio_filters(), current_user.organisation_id
+    listing = portfolio(council, filters, page_arg(), current_app.config["PAGE_SIZE"])
+    return render_template("contracts/index.html", listing=listing, filters=filters, rag_rule=RAG_RULE,
+                           suppliers=council_suppliers(council), statuses=ContractStatus.choices(),
+                           themes=active_theme_choices(), managers=contract_manager_choices(council),
+                           rags=Rag.choices(), sorts=[(key, label) for key, (label, _) in SORTS.items()],
                            can_add=permissions.is_council(current_user, Role.CONTRACT_MANAGER))
+
+
+@bp.get("/portfolio.csv")
+def portfolio_csv():
+    """The portfolio as CSV: every contract the filters match, in the same order."""
+    listing = portfolio(current_user.organisation_id, _portfolio_filters(), 1, 1)
+    return csv_response(f"portfolio-{date.today().isoformat()}.csv", PORTFOLIO_COLUMNS, portfolio_csv_rows(listing))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -95,7 +119,30 @@ def contract(contract_id: int):
     page = contract_page(contract_id)
     found(page, page is not None and page.contract.buyer_id == current_user.organisation_id)
     suggested = commitment_suggestions(contract_id) if page.contract.can_edit(current_user) else {}
-    return render_template("contracts/contract.html", page=page, contract=page.contract, suggested=suggested)
+    months = contract_months(page.contract)
+    return render_template("contracts/contract.html", page=page, contract=page.contract, suggested=suggested,
+                           kpis=contract_kpis(page.contract), months=months,
+                           chart=_progress_chart(page.contract, months))
+
+
+def _progress_chart(contract, months) -> LineChart:
+    """Cumulative confirmed pounds by month against a straight line to the target."""
+    return pounds_line_chart(
+        "Confirmed value by month against a straight line to the target",
+        f"Cumulative confirmed social value for {contract.reference} each month from {months[0].month:%B %Y} to "
+        f"{months[-1].month:%B %Y}, beside a straight line from nothing at the start to the target at the end. "
+        "The table below gives the same figures.",
+        [f"{row.month:%b %Y}" for row in months],
+        [("Confirmed so far", [row.cumulative_pence for row in months], False),
+         ("Straight line to the target", [row.on_track_pence for row in months], True)])
+
+
+@bp.get("/<int:contract_id>/ledger.csv")
+def ledger_csv(contract_id: int):
+    """Every ledger entry of a contract with its evidence columns, as CSV (streamed)."""
+    contract = _own_contract(contract_id)
+    return csv_response(f"ledger-{contract.reference}-{date.today().isoformat()}.csv".replace("/", "-"),
+                        LEDGER_COLUMNS, ledger_csv_rows(contract.id))
 
 
 @bp.route("/<int:contract_id>/end", methods=["GET", "POST"])

@@ -2,12 +2,13 @@
 
 from flask import current_app
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+    GovCheckboxesInput, GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
 )
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.formatting import policy_target
+from app.models import PolicyTerms
 from app.forms.common import AppForm, one_answer_form, optional_int, select_choices
 from app.forms.fields import GovDateField, PoundsField, QuantityField
 from app.models import TargetKind
@@ -48,11 +49,10 @@ class ContractForm(AppForm):
                                                NumberRange(max=100, message="Target percentage must be 100 or less")])
     submit = SubmitField("Save contract", widget=GovSubmitInput())
 
-    def __init__(self, *args, **kwargs):
-        """The form, its target hint naming this council's policy and target (read from configuration now)."""
+    def __init__(self, *args, policy: PolicyTerms, **kwargs):
+        """The form, its target hint saying which of the council's policy applies (read when it is built)."""
         super().__init__(*args, **kwargs)
-        self.target_kind.description = policy_target(current_app.config["COUNCIL_NAME"],
-                                                     current_app.config["SOCIAL_VALUE_TARGET_PERCENT"])
+        self.target_kind.description = policy_target(current_app.config["COUNCIL_NAME"], policy)
 
     def validate(self, extra_validators=None) -> bool:
         """Check only the target box that goes with the chosen radio, and require it."""
@@ -86,6 +86,9 @@ class CommitmentForm(AppForm):
     note = TextAreaField("Note (optional)", widget=GovTextArea(),
                          description="For example, what the tender promised in its own words.",
                          validators=[_NOTE_LIMIT])
+    is_kpi = BooleanField("Publish this commitment as a KPI", widget=GovCheckboxInput(),
+                          description="Published KPIs are rated at least every 12 months in the contract performance "
+                                      "notice (Procurement Act 2023).")
     submit = SubmitField("Save commitment", widget=GovSubmitInput())
 
 

@@ -82,6 +82,10 @@ def load_demo() -> None:
     load_demo_contracts()
     from app.demo.offers import load_demo_offers
     load_demo_offers()
+    from app.demo.evidence import load_demo_evidence
+    load_demo_evidence()
+    from app.demo.kpis import load_demo_kpis
+    load_demo_kpis()
     from app.services.suggestions import rebuild_all
     rebuild_all()
 

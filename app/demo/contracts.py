@@ -34,8 +34,16 @@ STORIES = {
     "Van and driver to collect donated furniture": "The van collected 41 pieces of furniture that would otherwise have been dumped. Twenty families moving out of temporary accommodation got a bed or sofa.",
 }
 
+# Contracts that started before the default 200 days ago, so the demo's deliveries span two financial years.
+STARTED_DAYS_AGO = {"WCC-2024-017": 620, "WCC-2024-031": 700}
+
 # (need title, supplier, commitment measure, quantity, final state, days ago delivered, extra)
 DEMO_PLEDGES = [
+    # Last financial year's deliveries (the demo runs any day: these are 250 to 420 days before it).
+    ("Van and driver to collect donated furniture", "GreenCycle Waste Services Ltd", "VEHICLE-HOUR", "6", "confirmed", 420, {}),
+    ("Work placements for young adults with learning disabilities", "Fresh Plate School Catering Ltd", "PLACE-DAY", "6", "confirmed", 300, {}),
+    ("Free collection of bulky items for reuse", "GreenCycle Waste Services Ltd", "REUSE-ITEM", "40", "confirmed", 280, {}),
+    ("Volunteers to run a toy library", "Fresh Plate School Catering Ltd", "VOL-HOURS", "24", "confirmed", 250, {}),
     ("Van and driver to collect donated furniture", "GreenCycle Waste Services Ltd", "VEHICLE-HOUR", "16", "confirmed", 20, {}),
     # Something for the demo charity (Brackenford) to answer and to confirm on its home page.
     ("Volunteer befrienders for a summer programme", "Wyvern Highways Joint Venture", "VOL-HOURS", "24", "offered", 0, {}),
@@ -60,6 +68,7 @@ DEMO_PLEDGES = [
 
 
 PLEDGED_DAYS_BEFORE = 7
+PUBLISHED_DAYS_BEFORE = 10
 # The priority theme each demo commitment serves, by measure code.
 COMMITMENT_THEMES = {
     "VOL-HOURS": "Healthy, safe and resilient communities", "ADV-EXPERT": "Healthy, safe and resilient communities",
@@ -82,7 +91,7 @@ def _contracts(council: Organisation, manager: User, suppliers: dict, measures: 
     commitments = {}
     for reference, title, supplier_name, pounds, years, percent, lines in DEMO_CONTRACTS:
         ended = "ended early" in title
-        starts = today - timedelta(days=200 if not ended else 400)
+        starts = today - timedelta(days=400 if ended else STARTED_DAYS_AGO.get(reference, 200))
         contract = Contract(
             buyer_id=council.id, supplier_id=suppliers[supplier_name].id, reference=reference, title=title,
             value_pence=pounds * 100, starts_on=starts, ends_on=starts + timedelta(days=365 * years),
@@ -116,6 +125,8 @@ def _walk(row, needs: dict, suppliers: dict, commitments: dict, moderator: User,
                                  proposed_on=date.today())
     # History: the pledge was made a week before it was delivered (a delivery cannot predate its pledge).
     pledge.created_at = utcnow() - timedelta(days=days_ago + PLEDGED_DAYS_BEFORE)
+    # ...and the need was published before that.
+    need.opened_at = min(need.opened_at or pledge.created_at, pledge.created_at - timedelta(days=PUBLISHED_DAYS_BEFORE))
     pledge.proposed_on = date.today() - timedelta(days=days_ago)
     db.session.commit()
     if state == "offered":

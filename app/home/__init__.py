@@ -6,4 +6,4 @@ from app.web.guards import require_service_user
 bp = Blueprint("home", __name__)
 bp.before_request(require_service_user)
 
-from app.home import tasks  # noqa: E402,F401
+from app.home import evidence, tasks  # noqa: E402,F401

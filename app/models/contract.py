@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import permissions
@@ -47,6 +47,19 @@ def _in_term(commitment: "Commitment") -> bool:
 ACTIVE_ONLY = frozenset({ContractStatus.ACTIVE})
 
 
+def target_in_pence(kind: TargetKind, value_pence: int, pence: int | None, percent: Decimal | None) -> int:
+    """A social value target in pence, set either in pounds or as a percentage of the contract value."""
+    if kind is TargetKind.PERCENT:
+        exact = Decimal(value_pence) * (percent or Decimal(0)) / 100
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return pence or 0
+
+
+def ended_or_ends_on(status: ContractStatus, ended_on: date | None, ends_on: date) -> date:
+    """The last day of a contract's term: the day it was ended early, or its end date."""
+    return ended_on if status is ContractStatus.ENDED and ended_on is not None else ends_on
+
+
 class Contract(HasLifecycle, db.Model):
     """A council contract held by a supplier, with a social value target."""
 
@@ -56,6 +69,8 @@ class Contract(HasLifecycle, db.Model):
         "edit": Move(ACTIVE_ONLY, _manager, "edit"),
         "end": Move(ACTIVE_ONLY, _manager, "end"),
         "add_commitment": Move(ACTIVE_ONLY, _manager, "add a commitment to"),
+        # KPIs are rated at least every 12 months and at the end, so they are managed whatever the contract's status.
+        "manage_kpis": Move(frozenset(ContractStatus), _manager, "manage the KPIs of"),
     }
     __table_args__ = (UniqueConstraint("buyer_id", "reference", name="uq_contracts_buyer_reference"),)
 
@@ -77,6 +92,8 @@ class Contract(HasLifecycle, db.Model):
         default=ContractStatus.ACTIVE)
     ended_on: Mapped[date | None]
     end_reason: Mapped[str] = mapped_column(Text, default="")
+    # Why a contract over the KPI threshold has fewer than three published KPIs (Procurement Act 2023 exemptions).
+    kpi_exemption_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -88,10 +105,12 @@ class Contract(HasLifecycle, db.Model):
     @property
     def target_in_pence(self) -> int:
         """The social value target in pence, whichever way it was set."""
-        if self.target_kind is TargetKind.PERCENT:
-            exact = Decimal(self.value_pence) * (self.target_percent or Decimal(0)) / 100
-            return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        return self.target_pence or 0
+        return target_in_pence(self.target_kind, self.value_pence, self.target_pence, self.target_percent)
+
+    @property
+    def term_ends_on(self) -> date:
+        """The last day of its term: the day it was ended early, or its end date."""
+        return ended_or_ends_on(self.status, self.ended_on, self.ends_on)
 
     @property
     def is_ended_early(self) -> bool:
@@ -139,6 +158,8 @@ class Commitment(HasLifecycle, db.Model):
     quantity: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     due_on: Mapped[date]
     note: Mapped[str] = mapped_column(Text, default="")
+    # Published as a KPI in the contract's notices, and rated at least every 12 months (Procurement Act 2023).
+    is_kpi: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     contract: Mapped[Contract] = relationship(back_populates="commitments")

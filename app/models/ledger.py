@@ -82,3 +82,18 @@ def _refuse_bulk_changes(state: ORMExecuteState) -> None:
     target = getattr(state.statement, "table", None)
     if (state.is_update or state.is_delete) and getattr(target, "name", None) == LedgerEntry.__tablename__:
         raise LedgerIsAppendOnly("Ledger entries cannot be changed or deleted. Reverse the entry instead.")
+
+
+class CommitmentLedgerTotal(db.Model):
+    """A commitment's ledger sums (units, pence, entries), added to by a database trigger on every ledger insert.
+
+    Read-only for the app: migration 0010's trigger keeps it, and tests prove it equals the ledger's own sums.
+    """
+
+    __tablename__ = "commitment_ledger_totals"
+
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    value_pence: Mapped[int] = mapped_column(BigInteger)
+    entries: Mapped[int]

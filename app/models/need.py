@@ -1,20 +1,20 @@
 """Needs posted by VCSE organisations."""
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text, text
+from sqlalchemy import ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import permissions
 from app.extensions import db
-from app.models.base import LabelledEnum, enum_type, utcnow
+from app.models.base import enum_type
 from app.models.lifecycle import HasLifecycle, Move
+from app.models.listing import Listing, ListingStatus, link_table, moderation_moves
 from app.models.organisation import Organisation
 from app.models.reference import Area, Measure, NeedCategory, Theme
-from app.models.user import Role
 
 
-class NeedStatus(LabelledEnum):
+class NeedStatus(ListingStatus):
     """Where a need is in its lifecycle."""
 
     DRAFT = "draft"
@@ -27,12 +27,6 @@ class NeedStatus(LabelledEnum):
     CLOSED = "closed"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        """The status in plain English."""
-        return {"pending_review": "Waiting for review", "changes_requested": "Changes requested"}.get(
-            self.value, self.value.capitalize())
 
     @property
     def is_public(self) -> bool:
@@ -58,23 +52,12 @@ def _open_index(name: str, *columns: str) -> Index:
 PUBLIC_STATUSES = frozenset({NeedStatus.OPEN, NeedStatus.FULFILLED, NeedStatus.CLOSED, NeedStatus.EXPIRED})
 EDITABLE_STATUSES = frozenset({NeedStatus.DRAFT, NeedStatus.CHANGES_REQUESTED})
 
-need_themes = Table(
-    "need_themes",
-    db.metadata,
-    Column("need_id", ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_need_themes_theme_id_need_id", "theme_id", "need_id"),
-)
+need_themes = link_table("need_themes", "need", "theme")
 
 
 def _own_vcse(user, need: "Need") -> bool:
     """A member of the VCSE that posted the need."""
     return permissions.is_vcse(user, need.organisation_id)
-
-
-def _moderator(user, need: "Need") -> bool:
-    """A council moderator."""
-    return permissions.is_council(user, Role.MODERATOR)
 
 
 def _supplier(user, need: "Need") -> bool:
@@ -87,7 +70,7 @@ def _still_wanted(need: "Need") -> bool:
     return need.needed_by >= date.today()
 
 
-class Need(HasLifecycle, db.Model):
+class Need(Listing, HasLifecycle, db.Model):
     """Something a VCSE group needs: space, volunteers, advice, equipment or other help."""
 
     __tablename__ = "needs"
@@ -98,10 +81,7 @@ class Need(HasLifecycle, db.Model):
         "withdraw": Move(frozenset({NeedStatus.DRAFT, NeedStatus.PENDING_REVIEW, NeedStatus.CHANGES_REQUESTED,
                                     NeedStatus.OPEN}), _own_vcse, "withdraw"),
         "close": Move(frozenset({NeedStatus.OPEN}), _own_vcse, "close"),
-        "approve": Move(frozenset({NeedStatus.PENDING_REVIEW}), _moderator, "approve"),
-        "request_changes": Move(frozenset({NeedStatus.PENDING_REVIEW}), _moderator, "request changes to"),
-        "reject": Move(frozenset({NeedStatus.PENDING_REVIEW}), _moderator, "reject"),
-        "hide": Move(frozenset({NeedStatus.OPEN}), _moderator, "hide"),
+        **moderation_moves(NeedStatus),
         "pledge": Move(frozenset({NeedStatus.OPEN}), _supplier, "pledge to", when=_still_wanted),
     }
     __table_args__ = (
@@ -114,13 +94,6 @@ class Need(HasLifecycle, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    title: Mapped[str] = mapped_column(String(120))
-    summary: Mapped[str] = mapped_column(String(300), default="")
-    # What the person typed (simple Markdown), kept for editing; the clean HTML is what is shown.
-    description_source: Mapped[str] = mapped_column(Text, default="")
-    description_html: Mapped[str] = mapped_column(Text, default="")
-    # Title, summary and description as plain words, for search.
-    search_text: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[NeedCategory] = mapped_column(
         enum_type(NeedCategory), index=True)
     measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"), index=True)
@@ -131,12 +104,6 @@ class Need(HasLifecycle, db.Model):
     status: Mapped[NeedStatus] = mapped_column(
         enum_type(NeedStatus),
         default=NeedStatus.DRAFT)
-    moderation_note: Mapped[str] = mapped_column(Text, default="")
-    submitted_at: Mapped[datetime | None]
-    opened_at: Mapped[datetime | None]
-    ended_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
     measure: Mapped[Measure] = relationship()
@@ -155,10 +122,6 @@ class Need(HasLifecycle, db.Model):
     def can_view(self, user) -> bool:
         """Public needs are for everyone; others only for their organisation and moderators."""
         return self.status.is_public or permissions.is_vcse(user, self.organisation_id) or self.can_moderate(user)
-
-    def can_moderate(self, user) -> bool:
-        """Whether the user is an approved council moderator, who may review, approve and hide needs."""
-        return _moderator(user, self)
 
     def can_see_contact(self, user) -> bool:
         """The contact details: for approved suppliers, moderators and the need's own organisation."""

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text, text
+from sqlalchemy import ForeignKey, Index, Numeric, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import permissions
@@ -10,12 +10,12 @@ from app.extensions import db
 from app.models.base import LabelledEnum, enum_type, utcnow
 from app.models.contract import Commitment
 from app.models.lifecycle import HasLifecycle, Move
+from app.models.listing import Listing, ListingStatus, link_table, moderation_moves
 from app.models.organisation import Organisation
 from app.models.reference import Area, Measure, NeedCategory, Theme
-from app.models.user import Role
 
 
-class OfferStatus(LabelledEnum):
+class OfferStatus(ListingStatus):
     """Where an offer is in its lifecycle."""
 
     DRAFT = "draft"
@@ -26,12 +26,6 @@ class OfferStatus(LabelledEnum):
     HIDDEN = "hidden"
     CLOSED = "closed"
     EXPIRED = "expired"
-
-    @property
-    def label(self) -> str:
-        """The status in plain English."""
-        return {"pending_review": "Waiting for review", "changes_requested": "Changes requested"}.get(
-            self.value, self.value.capitalize())
 
     @property
     def is_public(self) -> bool:
@@ -57,31 +51,13 @@ class OfferRequestStatus(LabelledEnum):
         return {"requested": "Waiting for the supplier"}.get(self.value, self.value.capitalize())
 
 
-offer_themes = Table(
-    "offer_themes",
-    db.metadata,
-    Column("offer_id", ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_offer_themes_theme_id_offer_id", "theme_id", "offer_id"),
-)
-
-offer_areas = Table(
-    "offer_areas",
-    db.metadata,
-    Column("offer_id", ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True),
-    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_offer_areas_area_id_offer_id", "area_id", "offer_id"),
-)
+offer_themes = link_table("offer_themes", "offer", "theme")
+offer_areas = link_table("offer_areas", "offer", "area")
 
 
 def _own_supplier(user, offer: "Offer") -> bool:
     """A member of the supplier that posted the offer."""
     return permissions.is_supplier(user, offer.supplier_id)
-
-
-def _moderator(user, offer: "Offer") -> bool:
-    """A council moderator."""
-    return permissions.is_council(user, Role.MODERATOR)
 
 
 def _any_vcse(user, offer: "Offer") -> bool:
@@ -99,7 +75,7 @@ def _still_available(offer: "Offer") -> bool:
 _OPEN_WHERE = text("status = 'open'")
 
 
-class Offer(HasLifecycle, db.Model):
+class Offer(Listing, HasLifecycle, db.Model):
     """A supplier's standing offer of help, drawn on one commitment of its running contracts."""
 
     __tablename__ = "offers"
@@ -108,10 +84,7 @@ class Offer(HasLifecycle, db.Model):
         "edit": Move(OFFER_EDITABLE_STATUSES, _own_supplier, "edit"),
         "submit": Move(OFFER_EDITABLE_STATUSES, _own_supplier, "submit"),
         "close": Move(frozenset({OfferStatus.OPEN}), _own_supplier, "close"),
-        "approve": Move(frozenset({OfferStatus.PENDING_REVIEW}), _moderator, "approve"),
-        "request_changes": Move(frozenset({OfferStatus.PENDING_REVIEW}), _moderator, "request changes to"),
-        "reject": Move(frozenset({OfferStatus.PENDING_REVIEW}), _moderator, "reject"),
-        "hide": Move(frozenset({OfferStatus.OPEN}), _moderator, "hide"),
+        **moderation_moves(OfferStatus),
         "request": Move(frozenset({OfferStatus.OPEN}), _any_vcse, "request", when=_still_available),
     }
     __table_args__ = (
@@ -129,12 +102,6 @@ class Offer(HasLifecycle, db.Model):
     supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    title: Mapped[str] = mapped_column(String(120))
-    summary: Mapped[str] = mapped_column(String(300), default="")
-    # As on needs: the Markdown typed, kept for editing, and the clean HTML shown.
-    description_source: Mapped[str] = mapped_column(Text, default="")
-    description_html: Mapped[str] = mapped_column(Text, default="")
-    search_text: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[NeedCategory] = mapped_column(enum_type(NeedCategory))
     # The commitment's measure, copied so the list filters on the offer's own row.
     measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"), index=True)
@@ -144,12 +111,6 @@ class Offer(HasLifecycle, db.Model):
     available_until: Mapped[date]
     how_to_request: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[OfferStatus] = mapped_column(enum_type(OfferStatus), default=OfferStatus.DRAFT)
-    moderation_note: Mapped[str] = mapped_column(Text, default="")
-    submitted_at: Mapped[datetime | None]
-    opened_at: Mapped[datetime | None]
-    ended_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     supplier: Mapped[Organisation] = relationship()
     commitment: Mapped[Commitment] = relationship()
@@ -169,10 +130,6 @@ class Offer(HasLifecycle, db.Model):
     def can_view(self, user) -> bool:
         """Public offers are for everyone; others only for their supplier and moderators."""
         return self.status.is_public or self.is_owned_by(user) or self.can_moderate(user)
-
-    def can_moderate(self, user) -> bool:
-        """Whether the user is a council moderator, who may review, approve and hide offers."""
-        return _moderator(user, self)
 
 
 def _offering_supplier(user, request: "OfferRequest") -> bool:

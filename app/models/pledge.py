@@ -109,11 +109,18 @@ class Pledge(HasLifecycle, db.Model):
     vcse: Mapped[Organisation] = relationship(foreign_keys=[vcse_id])
     ledger_entries: Mapped[list["LedgerEntry"]] = relationship(  # noqa: F821
         viewonly=True, order_by="LedgerEntry.id")
+    evidence_files: Mapped[list["EvidenceFile"]] = relationship(  # noqa: F821
+        viewonly=True, order_by="EvidenceFile.id")
 
     @property
     def title(self) -> str:
         """What the pledge is for: its need's title, or the requested offer's."""
         return self.need.title if self.need is not None else self.offer_request.offer.title
+
+    def can_view(self, user) -> bool:
+        """Whether this user may see the pledge and its evidence: either side, or the council's contract staff."""
+        return (_pledger(user, self) or _recipient(user, self) or permissions.is_council(
+            user, Role.CONTRACT_MANAGER, Role.MODERATOR, council_id=self.commitment.contract.buyer_id))
 
     @property
     def is_reversed(self) -> bool:

@@ -68,3 +68,16 @@ RejectOfferForm = one_answer_form("RejectOfferForm", "Reject the offer with a re
 HideOfferForm = one_answer_form(
     "HideOfferForm", "Take an open offer down.", "Reason for hiding", button="Hide offer",
     hint="For example, a duplicate or misleading content. The supplier is told.")
+
+
+PublishCaseStudyForm = one_answer_form(
+    "PublishCaseStudyForm", "Publish a case study as edited.", "Story to publish", field="text",
+    button="Publish case study", noun="The story", limit=3000, required="Enter the story to publish",
+    hint="Take out names, addresses and anything else that could identify a person. The public will see this text "
+         "with the need, both organisations and the value confirmed.")
+
+
+DeclineCaseStudyForm = one_answer_form(
+    "DeclineCaseStudyForm", "Keep a case study private, with a reason.", "Why is it not being published?",
+    button="Do not publish", noun="Reason", required="Enter why the story is not being published",
+    hint="For the audit trail. The story stays private.")

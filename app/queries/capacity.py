@@ -5,8 +5,12 @@ from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.models import (
-    HOLDS_DELIVERED, HOLDS_PLEDGED, LedgerEntry, Offer, OfferRequest, OfferRequestStatus, Pledge, PledgeStatus,
+    HOLDS_DELIVERED, HOLDS_PLEDGED, LedgerEntry, Offer, OfferRequest, OfferRequestStatus, OfferStatus, Pledge,
+    PledgeStatus,
 )
+
+# Offers that set part of their commitment aside: waiting for a moderator, or open to requests.
+RESERVING_OFFER_STATUSES = (OfferStatus.PENDING_REVIEW, OfferStatus.OPEN)
 
 
 def held_quantity_expression():
@@ -52,6 +56,27 @@ def requested_by_commitment(commitment_ids) -> dict[int, Decimal]:
         .where(Offer.commitment_id.in_(commitment_ids), OfferRequest.status == OfferRequestStatus.REQUESTED)
         .group_by(Offer.commitment_id))
     return {commitment_id: Decimal(total or 0) for commitment_id, total in rows}
+
+
+def reserved_by_offers(commitment_id: int, *, except_offer_id: int | None = None) -> Decimal:
+    """What a commitment's open and pending offers still set aside: each one's total less what its requests hold
+    (those already count in `held_by_commitment`), so nothing is counted twice."""
+    query = select(Offer.id, Offer.quantity).where(Offer.commitment_id == commitment_id,
+                                                   Offer.status.in_(RESERVING_OFFER_STATUSES))
+    if except_offer_id is not None:
+        query = query.where(Offer.id != except_offer_id)
+    offers = db.session.execute(query).all()
+    held = held_by_offer([offer_id for offer_id, _ in offers])
+    return sum((max(quantity - held.get(offer_id, Decimal(0)), Decimal(0)) for offer_id, quantity in offers),
+               Decimal(0))
+
+
+def left_for_offer(commitment, *, except_offer_id: int | None = None) -> Decimal:
+    """What an offer may still draw on a commitment: its quantity less what pledges and waiting requests hold
+    and what its other open and pending offers set aside (never below zero)."""
+    held = held_by_commitment([commitment.id]).get(commitment.id, Decimal(0))
+    reserved = reserved_by_offers(commitment.id, except_offer_id=except_offer_id)
+    return max(commitment.quantity - held - reserved, Decimal(0))
 
 
 def held_by_offer(offer_ids: list[int]) -> dict[int, Decimal]:

@@ -3,66 +3,22 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
-    HOLDS_DELIVERED, HOLDS_PLEDGED, Commitment, Contract, ContractStatus, LedgerEntry, Measure, Organisation,
-    OfferRequest, OrganisationKind, OrganisationStatus, Pledge, Role, User, UserRole,
+    HOLDS_DELIVERED, HOLDS_PLEDGED, Commitment, Contract, LedgerEntry, Measure, Organisation,
+    OfferRequest, OrganisationKind, OrganisationStatus, Pledge, PolicyTerms, Role, User, UserRole,
 )
 from app.models.reference import value_in_pence
+from app.queries.policy import council_policy
 
 def percent_of(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
     """Part as a percentage of whole to one decimal place, or None when there is no whole."""
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-@dataclass
-class ContractRow:
-    """One line of the contracts list: the contract and the pounds its ledger entries add up to."""
-
-    contract: Contract
-    confirmed_pence: int
-
-    @property
-    def target_pence(self) -> int:
-        """The contract's social value target in pence."""
-        return self.contract.target_in_pence
-
-    @property
-    def percent_of_target(self) -> Decimal | None:
-        """Confirmed value as a percentage of the target."""
-        return percent_of(self.confirmed_pence, self.target_pence)
-
-
-@dataclass
-class ContractList:
-    """A page of contract rows with the pagination that produced it."""
-
-    rows: list[ContractRow]
-    pagination: object
-
-
-def council_contracts(buyer_id: int, page: int, per_page: int, *, supplier_id: int | None = None,
-                      status: str = "") -> ContractList:
-    """A page of the council's contracts, with each one's confirmed pounds from one aggregate query."""
-    query = select(Contract).where(Contract.buyer_id == buyer_id).options(joinedload(Contract.supplier))
-    if supplier_id:
-        query = query.where(Contract.supplier_id == supplier_id)
-    if status in {s.value for s in ContractStatus}:
-        query = query.where(Contract.status == ContractStatus(status))
-    query = query.order_by(Contract.status, Contract.reference, Contract.id)
-    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
-    ids = [c.id for c in pagination.items]
-    totals = dict(db.session.execute(
-        select(LedgerEntry.contract_id, func.sum(LedgerEntry.value_pence))
-        .where(LedgerEntry.contract_id.in_(ids)).group_by(LedgerEntry.contract_id)
-    ).all()) if ids else {}
-    return ContractList([ContractRow(c, int(totals.get(c.id) or 0)) for c in pagination.items], pagination)
 
 
 def council_suppliers(buyer_id: int) -> list[tuple[int, str]]:
@@ -172,7 +128,7 @@ class ContractPage:
     commitments: list[CommitmentProgress]
     entries: list[LedgerEntry]
     reversed_by: dict[int, LedgerEntry]
-    policy_target_percent: Decimal  # the council's policy: a target worth at least this % of the contract value
+    policy: PolicyTerms  # the council's social value policy
 
     @property
     def confirmed_pence(self) -> int:
@@ -187,13 +143,15 @@ class ContractPage:
     @property
     def below_policy_target(self) -> bool:
         """Whether the target is worth less than the share of contract value the council's policy expects."""
-        return self.contract.target_in_pence * 100 < self.policy_target_percent * self.contract.value_pence
+        expected = self.policy.expected_pence(self.contract.value_pence)
+        return expected is not None and self.contract.target_in_pence < expected
 
 
 def _entry_loads():
     """Eager loads for showing a ledger entry's evidence."""
     return (joinedload(LedgerEntry.need), joinedload(LedgerEntry.vcse), joinedload(LedgerEntry.measure),
             joinedload(LedgerEntry.pledge).joinedload(Pledge.offer_request).joinedload(OfferRequest.offer),
+            joinedload(LedgerEntry.pledge).selectinload(Pledge.evidence_files),
             joinedload(LedgerEntry.confirmed_by).joinedload(User.organisation), joinedload(LedgerEntry.reverses))
 
 
@@ -239,5 +197,4 @@ def contract_page(contract_id: int, today: date | None = None) -> ContractPage |
         select(LedgerEntry).where(LedgerEntry.contract_id == contract.id).options(*_entry_loads())
         .order_by(LedgerEntry.created_at, LedgerEntry.id)))
     reversed_by = {e.reverses_id: e for e in entries if e.reverses_id is not None}
-    return ContractPage(contract, progress, entries, reversed_by,
-                        Decimal(str(current_app.config["SOCIAL_VALUE_TARGET_PERCENT"])))
+    return ContractPage(contract, progress, entries, reversed_by, council_policy(contract.buyer_id))

@@ -1,12 +1,13 @@
 """Reads of needs: the public list with search and filters, a need's page, queues."""
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import defer, joinedload, selectinload
-from sqlalchemy.sql.selectable import Alias
+from sqlalchemy.sql.selectable import Alias, Select
 
 from app.extensions import db
 from app.models import Need, NeedCategory, NeedStatus, need_themes
@@ -150,25 +151,42 @@ def count_open_needs(filters: NeedFilters) -> int:
     return db.session.scalar(_matching(select(func.count()).select_from(needs), needs, filters))
 
 
-class OpenNeedsPage(Pagination):
-    """A page of open needs: ids and count from the narrow indexes, then just those rows in full."""
+class OpenListingsPage(Pagination):
+    """A page of open needs or offers: ids and count from the narrow indexes first, then just those rows in full.
 
-    def _query_items(self) -> list[Need]:
-        """The page's needs, with everything the list shows loaded in two more queries."""
-        ids = open_need_ids(self._query_args["filters"], self.per_page, self._query_offset)
+    A subclass names its id, count and row reads; the filters come in as the `filters` argument.
+    """
+
+    page_ids: Callable[..., list[int]]  # (filters, limit, offset) -> the page's ids, in order
+    count: Callable[..., int]  # (filters) -> how many match
+    rows: Callable[[list[int]], Select]  # (ids) -> a select of those rows with the list's eager loads
+
+    def _query_items(self) -> list:
+        """The page's rows, in the page's order, with what the list shows loaded in a fixed number of queries."""
+        ids = self.page_ids(self._query_args["filters"], self.per_page, self._query_offset)
         if not ids:
             return []
-        found = {need.id: need for need in db.session.scalars(
-            select(Need).where(Need.id.in_(ids))
+        found = {row.id: row for row in db.session.scalars(self.rows(ids))}
+        return [found[row_id] for row_id in ids]
+
+    def _query_count(self) -> int:
+        """How many open rows match, across every page."""
+        return self.count(self._query_args["filters"])
+
+
+def _need_rows(ids: list[int]):
+    """The needs with these ids, with everything the list shows and nothing it does not."""
+    return (select(Need).where(Need.id.in_(ids))
             .options(joinedload(Need.organisation), joinedload(Need.area),
                      joinedload(Need.measure).lazyload("*"), selectinload(Need.themes),
                      defer(Need.description_source), defer(Need.description_html), defer(Need.search_text),
-                     defer(Need.contact), defer(Need.moderation_note)))}
-        return [found[need_id] for need_id in ids]
+                     defer(Need.contact), defer(Need.moderation_note)))
 
-    def _query_count(self) -> int:
-        """How many open needs match, across every page."""
-        return count_open_needs(self._query_args["filters"])
+
+class OpenNeedsPage(OpenListingsPage):
+    """A page of open needs."""
+
+    page_ids, count, rows = staticmethod(open_need_ids), staticmethod(count_open_needs), staticmethod(_need_rows)
 
 
 def open_needs(filters: NeedFilters, page: int, per_page: int) -> OpenNeedsPage:

@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
@@ -13,7 +12,7 @@ from app.models import (
     offer_themes,
 )
 from app.queries.capacity import held_by_offer
-from app.queries.needs import NeedFilters, in_link_table, matching_open, open_rows
+from app.queries.needs import NeedFilters, OpenListingsPage, in_link_table, matching_open, open_rows
 from app.queries.pledges import commitment_figures
 
 ZERO = Decimal(0)
@@ -49,25 +48,19 @@ def count_open_offers(filters: OfferFilters) -> int:
     return db.session.scalar(_matching(select(func.count()).select_from(offers), offers, filters))
 
 
-class OpenOffersPage(Pagination):
-    """A page of open offers: ids and count first, then just those rows with what the list shows."""
-
-    def _query_items(self) -> list[Offer]:
-        """The page's offers, with supplier, measure, areas and themes loaded in a fixed number of queries."""
-        ids = open_offer_ids(self._query_args["filters"], self.per_page, self._query_offset)
-        if not ids:
-            return []
-        found = {offer.id: offer for offer in db.session.scalars(
-            select(Offer).where(Offer.id.in_(ids))
+def _offer_rows(ids: list[int]):
+    """The offers with these ids, with supplier, measure, areas and themes, and none of the long text."""
+    return (select(Offer).where(Offer.id.in_(ids))
             .options(joinedload(Offer.supplier), joinedload(Offer.measure).lazyload("*"),
                      selectinload(Offer.areas), selectinload(Offer.themes),
                      defer(Offer.description_source), defer(Offer.description_html), defer(Offer.search_text),
-                     defer(Offer.how_to_request), defer(Offer.moderation_note)))}
-        return [found[offer_id] for offer_id in ids]
+                     defer(Offer.how_to_request), defer(Offer.moderation_note)))
 
-    def _query_count(self) -> int:
-        """How many open offers match, across every page."""
-        return count_open_offers(self._query_args["filters"])
+
+class OpenOffersPage(OpenListingsPage):
+    """A page of open offers."""
+
+    page_ids, count, rows = staticmethod(open_offer_ids), staticmethod(count_open_offers), staticmethod(_offer_rows)
 
 
 def open_offers(filters: OfferFilters, page: int, per_page: int) -> OpenOffersPage:

@@ -172,10 +172,11 @@ def need_pledges(need_id: int) -> list[Pledge]:
 
 
 def pledge_detail(pledge_id: int) -> Pledge | None:
-    """One pledge with its need, commitment, contract, measure and supplier."""
+    """One pledge with its need, commitment, contract, measure, supplier and evidence files."""
     return db.session.scalars(
         select(Pledge).where(Pledge.id == pledge_id)
-        .options(*_list_options(), joinedload(Pledge.need).joinedload(Need.measure))
+        .options(*_list_options(), joinedload(Pledge.need).joinedload(Need.measure),
+                 selectinload(Pledge.evidence_files))
     ).first()
 
 

@@ -1,7 +1,6 @@
 """What needs each person's action now: counts for the home page of tasks, a fixed number of queries per role."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import exists, func, select
 
@@ -13,15 +12,14 @@ from app.models import (
     PledgeStatus, Role, User, utcnow,
 )
 from app.models.offer import OfferRequestStatus, OfferStatus
-from app.models.suggestion import percent_elapsed
+from app.models.progress import GREEN_MARGIN, Rag, rag_status
+from app.queries.kpis import kpi_rating_facts, kpi_rating_overdue
 from app.queries.suggestions import commitment_facts, suggestion_count
 
 # A need this close to its needed-by date with nothing pledged is about to expire unmet.
 EXPIRY_WARNING = timedelta(days=14)
 # Commitments due this soon with capacity left want pledges now.
 DUE_SOON = timedelta(days=60)
-# A contract is behind when confirmed value, as a % of its target, trails the % of its term gone by more than this.
-BEHIND_MARGIN = 10
 
 
 @dataclass
@@ -114,19 +112,17 @@ def moderator_tasks(council_id: int) -> TaskGroup:
 
 
 def _behind(contract: Contract, confirmed_pence: int, today: date) -> bool:
-    """Confirmed value, as a % of target, trails the % of the contract's term gone by more than BEHIND_MARGIN."""
-    target = contract.target_in_pence
-    if target <= 0:
-        return False
-    gone = percent_elapsed(contract.starts_on, contract.ends_on, today)
-    return Decimal(confirmed_pence) * 100 / target < gone - BEHIND_MARGIN
+    """Amber or red by the portfolio's RAG rule: confirmed value trails the term gone by more than GREEN_MARGIN."""
+    rag = rag_status(confirmed_pence, contract.target_in_pence, contract.starts_on, contract.ends_on, today)
+    return rag in (Rag.AMBER, Rag.RED)
 
 
 def contract_manager_tasks(user_id: int, today: date) -> TaskGroup:
     """A contract manager's tasks on the contracts they manage: behind target, disputed, overdue commitments."""
     running = (Contract.contract_manager_id == user_id, Contract.status == ContractStatus.ACTIVE,
                Contract.starts_on <= today)
-    contracts = db.session.scalars(select(Contract).where(*running, Contract.ends_on >= today)).all()
+    rows = db.session.execute(select(Contract, *kpi_rating_facts()).where(*running, Contract.ends_on >= today)).all()
+    contracts = [row[0] for row in rows]
     confirmed = dict(db.session.execute(select(LedgerEntry.contract_id, func.sum(LedgerEntry.value_pence))
                                         .join(Contract, Contract.id == LedgerEntry.contract_id).where(*running)
                                         .group_by(LedgerEntry.contract_id)).all())
@@ -140,10 +136,12 @@ def contract_manager_tasks(user_id: int, today: date) -> TaskGroup:
     return TaskGroup("Contracts you manage", [
         Task("Contracts behind target", sum(_behind(c, confirmed.get(c.id) or 0, today) for c in contracts),
              "contracts.index", hint=f"Confirmed value trails the share of the term gone by more than "
-                                     f"{BEHIND_MARGIN} percentage points."),
+                                     f"{GREEN_MARGIN} percentage points."),
         Task("Disputed deliveries", disputes, "contracts.index", hint="A moderator resolves each one."),
         Task("Overdue commitments", overdue, "contracts.index",
              hint="Past their due date with less confirmed than committed."),
+        Task("KPI ratings due", sum(kpi_rating_overdue(*row, today) for row in rows), "contracts.index",
+             hint="Contracts whose published KPIs have had no rating for 12 months (Procurement Act 2023)."),
     ])
 
 

@@ -48,6 +48,7 @@ class CommitmentInput:
     note: str = ""
     theme_ids: list[int] = field(default_factory=list)
     area_ids: list[int] = field(default_factory=list)
+    is_kpi: bool | None = None  # published as a KPI; None leaves it as it is
 
 
 def _require_contract_manager(user: User) -> None:
@@ -159,6 +160,8 @@ def _apply_commitment(commitment: Commitment, data: CommitmentInput) -> None:
         raise Invalid("Quantity must be more than 0", "quantity")
     commitment.measure_id, commitment.quantity, commitment.due_on = measure.id, data.quantity, data.due_on
     commitment.note = (data.note or "").strip()
+    if data.is_kpi is not None:
+        commitment.is_kpi = data.is_kpi
     commitment.themes = list(db.session.scalars(select(Theme).where(Theme.id.in_(data.theme_ids))))
     commitment.areas = list(db.session.scalars(select(Area).where(Area.id.in_(data.area_ids))))
 

@@ -12,11 +12,12 @@ from app import permissions
 from app.email import email_link, queue_email
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
-from app.formatting import long_date
+from app.formatting import long_date, with_unit
 from app.models import (
     Area, Commitment, EmailKind, NeedCategory, Offer, OfferStatus, OrganisationKind, Theme, User, utcnow,
 )
 from app.models.lifecycle import require_move
+from app.queries.capacity import left_for_offer
 from app.sanitise import render_rich_text, strip_tags, to_plain_text
 from app.services import notifications
 from app.services.audit import record_audit
@@ -66,7 +67,8 @@ def _offer_for_moderation(offer_id: int) -> Offer:
 
 def _commitment_to_draw_on(commitment_id: int | None, user: User, today: date) -> Commitment:
     """A commitment of the user's supplier on a contract that is running today."""
-    commitment = db.session.get(Commitment, commitment_id) if commitment_id else None
+    # Locked: two offers saved at once on one commitment must not both take what is left of it.
+    commitment = locked(Commitment, commitment_id) if commitment_id else None
     if commitment is None or commitment.contract.supplier_id != user.organisation_id:
         raise Invalid("Select a commitment of one of your contracts", "commitment_id")
     if commitment.contract.has_ended_by(today) or not commitment.contract.has_started_by(today):
@@ -82,6 +84,15 @@ def _check_amounts(data: OfferInput) -> None:
         raise Invalid("The most per request must be more than 0", "most_per_request")
     if data.most_per_request > data.quantity:
         raise Invalid("The most per request cannot be more than the total on offer", "most_per_request")
+
+
+def _over_commitment(offer: Offer, commitment: Commitment, quantity: Decimal) -> str | None:
+    """Why the offer's total does not fit in what its commitment has left, or None when it fits."""
+    left = left_for_offer(commitment, except_offer_id=offer.id)
+    if quantity <= left:
+        return None
+    return (f"The total cannot be more than the {with_unit(left, commitment.measure.unit)} left on that commitment "
+            "after its other offers and pledges")
 
 
 def _check_dates(data: OfferInput, commitment: Commitment, today: date) -> None:
@@ -110,6 +121,8 @@ def _apply(offer: Offer, data: OfferInput, user: User, today: date) -> None:
     if data.category not in commitment.measure.categories:
         raise Invalid(f"That commitment's measure does not count {data.category.label.lower()}", "category")
     _check_amounts(data)
+    if problem := _over_commitment(offer, commitment, data.quantity):
+        raise Invalid(problem, "quantity")
     _check_dates(data, commitment, today)
     areas = _chosen(Area, data.area_ids, "area_ids", "Select at least one area")
     themes = _chosen(Theme, data.theme_ids, "theme_ids", "Select at least one priority theme")
@@ -155,6 +168,8 @@ def submit_offer(offer_id: int, user: User, *, today: date | None = None) -> Off
     require_move(offer, "submit", user)
     if offer.available_until <= (today or date.today()):
         raise Conflict("The date it is available until has passed. Edit the offer and choose a later date.")
+    if problem := _over_commitment(offer, locked(Commitment, offer.commitment_id), offer.quantity):
+        raise Conflict(f"{problem}. Edit the offer and choose a smaller total.")
     offer.status, offer.submitted_at = OfferStatus.PENDING_REVIEW, utcnow()
     record_audit(user, "offer.submitted", offer)
     notifications.tell_moderators("moderation_offer_submitted", f"Offer waiting for review: {offer.title}",
@@ -196,6 +211,9 @@ def approve_offer(offer_id: int, moderator: User, *, note: str = "", today: date
     if offer.available_until <= (today or date.today()):
         raise Conflict(f"This offer cannot be published: it is available until {long_date(offer.available_until)}, "
                        "which is not in the future. Request changes to ask the supplier for a later date.")
+    if problem := _over_commitment(offer, locked(Commitment, offer.commitment_id), offer.quantity):
+        raise Conflict(f"This offer cannot be published: {problem[0].lower()}{problem[1:]}. "
+                       "Request changes to ask the supplier for a smaller total.")
     offer.status, offer.opened_at, offer.moderation_note = OfferStatus.OPEN, utcnow(), ""
     record_audit(moderator, "offer.approved", offer, reason=note.strip())
     _tell_supplier_of_offer(offer, "offer_decision", f"Your offer is published: {offer.title}",

@@ -11,10 +11,10 @@ from app import permissions
 from app.extensions import db
 from app.models.lifecycle import require_move
 from app.models import (
-    Commitment, EmailKind, LedgerEntry, Need, NeedStatus, OrganisationKind, Pledge, PledgeStatus, Role, User, utcnow,
+    Commitment, EmailKind, EvidenceStage, LedgerEntry, Need, NeedStatus, OrganisationKind, Pledge, PledgeStatus, Role, User, utcnow,
 )
 from app.queries.capacity import commitment_held, need_confirmed, need_held
-from app.services import notifications
+from app.services import case_studies, evidence, notifications
 from app.services.audit import record_audit
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.services.ledger import add_delivery_entry, entry_for_pledge
@@ -171,14 +171,15 @@ def cancel_pledge(pledge_id: int, user: User, *, reason: str) -> Pledge:
 
 
 def mark_delivered(pledge_id: int, user: User, *, quantity: Decimal, delivered_on: date, note: str,
-                   today: date | None = None) -> Pledge:
-    """The supplier says what it actually delivered, when, and what was done."""
+                   files: list[evidence.Upload] = (), today: date | None = None) -> Pledge:
+    """The supplier says what it actually delivered, when, and what was done, with up to 5 files of evidence."""
     _require_member(user, OrganisationKind.SUPPLIER, "mark pledges delivered")
     _require_positive(quantity)
     if delivered_on > (today or date.today()):
         raise Invalid("The delivery date must be today or in the past", "delivered_on")
     if not (note or "").strip():
         raise Invalid("Enter what was done", "note")
+    checked = evidence.check_uploads(list(files), field="files")
     pledge = _supplier_pledge(pledge_id, user, "mark pledges delivered")
     require_move(pledge, "deliver", user)
     if quantity > pledge.quantity:
@@ -187,7 +188,8 @@ def mark_delivered(pledge_id: int, user: User, *, quantity: Decimal, delivered_o
     _require_delivery_date_in_term(pledge, delivered_on)
     pledge.status, pledge.delivered_at = PledgeStatus.DELIVERED, utcnow()
     pledge.delivered_quantity, pledge.delivered_on, pledge.delivery_note = quantity, delivered_on, note.strip()
-    record_audit(user, "pledge.delivered", pledge, quantity=str(quantity))
+    attached = evidence.attach(pledge, user, EvidenceStage.DELIVERED, checked)
+    record_audit(user, "pledge.delivered", pledge, quantity=str(quantity), evidence_files=len(attached))
     _tell_vcse(pledge, f"{pledge.supplier.name} says it has delivered")
     db.session.commit()
     return pledge
@@ -234,9 +236,14 @@ def _lock_for_confirmation(pledge_id: int) -> Pledge | None:
     return locked(Pledge, pledge_id)
 
 
-def confirm_delivery(pledge_id: int, user: User, *, quantity: Decimal, story: str = "") -> LedgerEntry:
-    """The VCSE confirms what it received; repeating a confirmation changes nothing."""
+def confirm_delivery(pledge_id: int, user: User, *, quantity: Decimal, story: str = "",
+                     photos: list[evidence.Upload] = (), consent: bool = False) -> LedgerEntry:
+    """The VCSE confirms what it received, optionally with photos and consent to publish its story; repeating a
+    confirmation changes nothing."""
     _require_member(user, OrganisationKind.VCSE, "confirm deliveries")
+    if consent and not (story or "").strip():
+        raise Invalid("Write what difference it made, or untick the box to keep it private", "story")
+    checked = evidence.check_uploads(list(photos), allowed=evidence.PHOTOS, field="photos")
 
     def confirm() -> LedgerEntry | None:
         pledge = _lock_for_confirmation(pledge_id)
@@ -246,8 +253,11 @@ def confirm_delivery(pledge_id: int, user: User, *, quantity: Decimal, story: st
             return None
         require_move(pledge, "confirm", user)
         entry = _confirm(pledge, quantity, user, story)
+        attached = evidence.attach(pledge, user, EvidenceStage.CONFIRMED, checked)
         record_audit(user, "pledge.confirmed", pledge, quantity=str(quantity), ledger_entry_id=entry.id,
-                     value_pence=entry.value_pence)
+                     value_pence=entry.value_pence, evidence_files=len(attached))
+        if consent:
+            case_studies.submit_case_study(pledge, entry, user)
         _tell_supplier(pledge, f"{pledge.vcse.name} confirmed your delivery")
         return entry
 

@@ -1,5 +1,6 @@
 """Forms for pledging to a need, cancelling a pledge and saying it was delivered."""
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from flask_wtf.file import MultipleFileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -42,6 +43,11 @@ class DeliveredForm(AppForm):
                                 validators=[InputRequired("Enter the date it was delivered")])
     note = text_answer("What was done?", required="Enter what was done", limit=5000,
                        hint="For example, 6 staff painted the hall over 2 Saturdays. The group will check this.")
+    # Checked by content in the service (app/services/evidence.py), not by name here.
+    files = MultipleFileField("Evidence (optional)", widget=GovFileInput(multiple=True),
+                              description="Up to 5 files: PDF, JPEG or PNG, each 5 MB or smaller. For example, a "
+                                          "signed timesheet or photos of the work. Photos have their location "
+                                          "and camera details removed.")
     submit = SubmitField("Mark as delivered", widget=GovSubmitInput())
 
 

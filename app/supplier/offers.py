@@ -64,11 +64,10 @@ def _own_offer(offer_id: int):
 
 @bp.get("/offers")
 def offers():
-    """Your supplier's offers, and the requests waiting for an answer."""
-    size = current_app.config["PAGE_SIZE"]
-    return render_template("supplier/offers.html",
-                           pagination=queries.supplier_offers(current_user.organisation_id, page_arg(), size),
-                           requests=queries.supplier_offer_requests(current_user.organisation_id, 1, size))
+    """Your supplier's offers, and every request for them, waiting ones first: each list has its own pages."""
+    size, supplier_id = current_app.config["PAGE_SIZE"], current_user.organisation_id
+    return render_template("supplier/offers.html", pagination=queries.supplier_offers(supplier_id, page_arg(), size),
+                           requests=queries.supplier_offer_requests(supplier_id, page_arg("requests_page"), size))
 
 
 @bp.route("/offers/new", methods=["GET", "POST"])

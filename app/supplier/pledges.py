@@ -6,11 +6,11 @@ from app.errors import Conflict
 from app.formatting import long_date, with_unit
 from app.queries import pledges as queries
 from app.queries.needs import need_with_details
-from app.services import pledges as service
+from app.services import evidence, pledges as service
 from app.supplier import bp
 from app.supplier.forms import CancelPledgeForm, DeliveredForm, PledgeForm
 from app.web.answers import carry_out, found, refuse_move
-from app.web.request import id_arg, page_arg
+from app.web.request import id_arg, page_arg, takes_files
 
 
 @bp.get("/pledges")
@@ -112,13 +112,15 @@ def cancel_pledge(pledge_id: int):
 
 
 @bp.route("/pledges/<int:pledge_id>/delivered", methods=["GET", "POST"])
+@takes_files
 def deliver_pledge(pledge_id: int):
-    """Say what you delivered, when, and what was done, for the group to confirm."""
+    """Say what you delivered, when, and what was done, with any evidence files, for the group to confirm."""
     pledge, back = _own_pledge(pledge_id), url_for(".pledge", pledge_id=pledge_id)
     form = DeliveredForm(data={"quantity": pledge.quantity})
     return refuse_move(pledge, "deliver", back, "Only an accepted pledge can be marked as delivered. "
                        f"This one is {pledge.status.label.lower()}.") or carry_out(
         lambda: service.mark_delivered(pledge_id, current_user, quantity=form.quantity.data,
-                                       delivered_on=form.delivered_on.data, note=form.note.data),
+                                       delivered_on=form.delivered_on.data, note=form.note.data,
+                                       files=evidence.uploads(form.files.data)),
         form=form, then=back, page=lambda f: render_template("supplier/deliver.html", pledge=pledge, form=f),
         done=f"Marked as delivered. {pledge.vcse.name} has been asked to confirm it.")

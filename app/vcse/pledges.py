@@ -3,11 +3,11 @@ from flask import current_app, render_template, url_for
 from flask_login import current_user
 
 from app.queries import pledges as queries
-from app.services import pledges as service
+from app.services import evidence, pledges as service
 from app.vcse import bp
 from app.vcse.forms import ConfirmDeliveryForm, DeclinePledgeForm, DisputeDeliveryForm
 from app.web.answers import carry_out, found
-from app.web.request import page_arg
+from app.web.request import page_arg, takes_files
 
 FORMS = {"decline": DeclinePledgeForm, "confirm": ConfirmDeliveryForm, "dispute": DisputeDeliveryForm}
 
@@ -62,11 +62,14 @@ def decline_pledge(pledge_id: int):
 
 
 @bp.post("/pledges/<int:pledge_id>/confirm")
+@takes_files
 def confirm_pledge(pledge_id: int):
-    """Confirm what you received; this counts it as delivered social value."""
+    """Confirm what you received, with any photos and consent to publish your story; this counts it as delivered
+    social value."""
     return _decide(pledge_id, "confirm",
                    lambda form: service.confirm_delivery(pledge_id, current_user, quantity=form.quantity.data,
-                                                         story=form.story.data or ""),
+                                                         story=form.story.data or "", consent=form.consent.data,
+                                                         photos=evidence.uploads(form.photos.data)),
                    "Delivery confirmed and counted. Thank you. The supplier has been emailed.")
 
 

@@ -13,11 +13,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_CHUNK = 500
 
 
-def pounds(pence: int | None) -> Decimal | None:
-    """Pence as an exact decimal number of pounds, for a money column."""
-    return None if pence is None else (Decimal(pence) / 100).quantize(Decimal("0.01"))
-
-
 def csv_cell(value) -> str | int | Decimal:
     """One value as a safe CSV cell: numbers as they are, dates in ISO form, text that cannot start a formula."""
     if value is None:

@@ -1,5 +1,5 @@
 """The request every page sees, and reading numbers from its URL without ever failing on them."""
-from flask import Request, request
+from flask import Request, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
@@ -27,10 +27,30 @@ class TextParameters(ImmutableMultiDict):
         super().__init__(mapping)
 
 
+def takes_files(view):
+    """Mark a view whose form uploads files: its multipart bodies may be up to UPLOAD_MAX_CONTENT_LENGTH."""
+    view.takes_files = True
+    return view
+
+
 class AppRequest(Request):
-    """Flask's request, with NUL-free query-string and form values (a pasted NUL was a 500 on PostgreSQL)."""
+    """Flask's request, with NUL-free query-string and form values (a pasted NUL was a 500 on PostgreSQL), and
+    a larger body allowed only for files sent to a page that takes them."""
 
     parameter_storage_class = TextParameters
+
+    @property
+    def max_content_length(self) -> int | None:
+        """MAX_CONTENT_LENGTH, or UPLOAD_MAX_CONTENT_LENGTH for a multipart body sent to a view that takes files."""
+        if self._max_content_length is None and current_app and self.url_rule is not None \
+                and self.mimetype == "multipart/form-data" \
+                and getattr(current_app.view_functions.get(self.url_rule.endpoint), "takes_files", False):
+            return current_app.config["UPLOAD_MAX_CONTENT_LENGTH"]
+        return Request.max_content_length.fget(self)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
 
 
 class IdConverter(IntegerConverter):
@@ -45,7 +65,13 @@ def id_arg(name: str) -> int | None:
     return request.args.get(name, type=parse_id)
 
 
-def page_arg() -> int:
-    """The ?page= number: 1 if missing or malformed, never below 1 or above MAX_PAGE."""
-    page = request.args.get("page", 1, type=int)
+def page_arg(name: str = "page") -> int:
+    """The ?page= number (or another name's, for a second list on a page): 1 if missing or malformed, never below 1
+    or above MAX_PAGE."""
+    page = request.args.get(name, 1, type=int)
     return min(max(page, 1), MAX_PAGE)
+
+
+def enum_arg(enum_class, value: str | None):
+    """An enum member from a query-string value, or None if it is missing or not one of the enum's values."""
+    return next((member for member in enum_class if member.value == value), None)

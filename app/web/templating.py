@@ -3,7 +3,7 @@ from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 from flask_login import current_user
 
-from app.formatting import date_time, long_date, mid_sentence, policy_target, pounds, quantity, with_unit
+from app.formatting import date_time, long_date, mid_sentence, policy_target, pounds, quantity, whole_pounds, with_unit
 from app import permissions
 from app.models import Role
 
@@ -40,6 +40,8 @@ def navigation() -> list[dict]:
                   ("Your offers", "supplier.offers")]
     if permissions.is_council(user, Role.CONTRACT_MANAGER, Role.MODERATOR):
         items.append(("Contracts", "contracts.index"))
+    if permissions.is_council(user, Role.CONTRACT_MANAGER, Role.MODERATOR, Role.ADMIN):
+        items.append(("Reports", "reports.overview"))
     if permissions.is_council(user, Role.MODERATOR):
         items.append(("Moderation", "moderation.index"))
     if permissions.is_council(user, Role.ADMIN):
@@ -93,14 +95,14 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(account_links)
     app.add_template_global(lambda: current_app.config["SERVICE_NAME"], "service_name")
     app.add_template_global(lambda: current_app.config["COUNCIL_NAME"], "council_name")
-    app.add_template_global(lambda: policy_target(current_app.config["COUNCIL_NAME"],
-                                                  current_app.config["SOCIAL_VALUE_TARGET_PERCENT"]),
+    app.add_template_global(lambda terms: policy_target(current_app.config["COUNCIL_NAME"], terms),
                             "social_value_policy")
     app.add_template_global(Role, "roles")
     app.add_template_global(permissions.is_council, "is_council")
     app.add_template_global(NEED_STATUS_COLOURS, "status_colours")
     app.add_template_global(NEED_NEXT_STEPS, "next_steps")
     app.add_template_filter(pounds)
+    app.add_template_filter(whole_pounds)
     app.add_template_filter(quantity)
     app.add_template_filter(long_date)
     app.add_template_filter(with_unit)
