@@ -1,5 +1,6 @@
 """Configuration classes, read from the environment."""
 import os
+import tempfile
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -144,6 +145,8 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", _sqlite_url("test.sqlite"))
+    # Tests point this at their own temporary folder; never at the real evidence.
+    EVIDENCE_DIR = os.environ.get("TEST_EVIDENCE_DIR", str(Path(tempfile.gettempdir()) / "svm-test-evidence"))
     MAIL_SUPPRESS_SEND = True
     RATELIMIT_STORAGE_URI = "memory://"
     BASE_URL = "http://marketplace.test"

@@ -66,6 +66,14 @@ def attach_file(app, pledge_id: int, user_id: int, *, stage: str = "delivered", 
     return file_id
 
 
+def entry_pledge(app, entry_id: int) -> int:
+    """The pledge a ledger entry counts."""
+    with app.app_context():
+        pledge_id = db.session.get(LedgerEntry, entry_id).pledge_id
+        db.session.remove()
+    return pledge_id
+
+
 def case_study(app, entry_id: int, *, story: str = "The hall looks welcoming again.", publish_as: int | None = None,
                text: str | None = None) -> int:
     """A case study given with consent for a ledger entry's delivery, published by a moderator if given."""

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from tests import factories_evidence as evidence
 from tests import factories_ledger as ledger
 from tests import factories_offers as offers
 from tests.conftest import csrf_token, login_as
@@ -92,6 +93,12 @@ MATRIX = {
     ("contracts.ledger_csv", "GET"): CONTRACT_READERS,
     ("reports.overview", "GET"): COUNCIL_STAFF,
     ("reports.overview_csv", "GET"): COUNCIL_STAFF,
+    # The annual report: /reports/annual sends council staff (302) on to a year's report.
+    ("reports.annual_index", "GET"): expect(LOGIN, 403, 403, 302, 302, 302),
+    ("reports.annual", "GET"): COUNCIL_STAFF,
+    ("reports.annual_zip", "GET"): COUNCIL_STAFF,
+    ("reports.choose_annual_case_studies", "POST"): expect(LOGIN, 403, 403, OK, OK, OK),
+    ("public.impact", "GET"): EVERYONE,
     ("contracts.contract", "GET"): CONTRACT_READERS,
     ("contracts.reverse_entry", "GET"): CONTRACT_READERS,
     ("contracts.reverse_entry", "POST"): CONTRACT_READERS_POST,
@@ -184,6 +191,16 @@ MATRIX = {
     ("moderation.request_offer_changes", "POST"): MODERATORS_POST,
     ("moderation.reject_offer", "POST"): MODERATORS_POST,
     ("moderation.hide_offer", "POST"): MODERATORS_POST,
+    # Evidence: the world's file is on the confirmed delivery, so both sides and the council's contract staff may
+    # fetch it; an admin without those roles is told it does not exist.
+    ("home.evidence", "GET"): expect(LOGIN, 200, 200, 200, 200, 404),
+    # Case studies: the world's case_study_id waits for review (a bare POST is refused by its form, so it keeps
+    # waiting); its story_id is published, for everyone to read.
+    ("moderation.case_study_queue_page", "GET"): MODERATORS,
+    ("moderation.case_study_review", "GET"): MODERATORS,
+    ("moderation.publish_case_study", "POST"): MODERATORS_POST,
+    ("moderation.decline_case_study", "POST"): MODERATORS_POST,
+    ("public.case_study", "GET"): EVERYONE,
 }
 
 # Every admin route is for admins only; listed by name so a new one must be added on purpose.
@@ -247,6 +264,7 @@ def world(make):
         "measure_id": make.measure(),
         "message_id": 999999,  # no such email: an admin is answered 404
         "key": "theme",  # a report table's name
+        "year": 2024,  # a financial year for the annual report
     }
     params["need_id"] = make.need(vcse_org, status="draft")
     # A contract of the council with the supplier: one confirmed delivery and one disputed, to the VCSE's open need.
@@ -260,6 +278,10 @@ def world(make):
     params["offer_id"] = offers.offer(make.app, params["commitment_id"], status="rejected", **offer_args)
     open_offer = offers.offer(make.app, params["commitment_id"], status="open", **offer_args)
     params["request_id"] = offers.request(make.app, open_offer, users["vcse"])
+    params["file_id"] = evidence.attach_file(make.app, evidence.entry_pledge(make.app, params["entry_id"]),
+                                             users["supplier"])
+    params["case_study_id"] = evidence.case_study(make.app, params["entry_id"])
+    params["story_id"] = evidence.case_study(make.app, ledger.confirmed_entry(*args), publish_as=users["moderator"])
     return users, params
 
 

@@ -167,6 +167,8 @@ ABUSE = {
                                    "run.pdf contains scripts, actions or attached files"),
     "a PDF with an embedded file": ([("att.pdf", pdf_with(b"/Names << /EmbeddedFiles << >> >>"))],
                                     "att.pdf contains scripts, actions or attached files"),
+    "a PDF with a compression bomb inside": ([("bomb.pdf", pdf_with_compressed(b"\x00" * (40 * 1024 * 1024)))],
+                                            "bomb.pdf could not be checked"),
     "a 6 MB file": ([("big.pdf", SIX_MB)], "big.pdf must be 5 MB or smaller"),
     "6 files": ([(f"p{n}.png", demo_png()) for n in range(6)], "Select up to 5 files"),
     "a zip bomb image": ([("bomb.png", bomb_png())], "bomb.png is too large an image"),

@@ -40,6 +40,7 @@ from app.models import (
     Area, Commitment, Contract, KpiRatingValue, LedgerEntry, Measure, Need, NeedStatus, Organisation, Pledge, Theme,
     TokenPurpose, User,
 )
+from app.models import CaseStudy, EvidenceFile
 from app.models.base import MAX_ID, LabelledEnum
 from app.services import kpis
 from app.services.ledger import reverse_entry
@@ -47,6 +48,7 @@ from app.services.measures_csv import export_measures_csv
 from app.services.passwords import issue_token
 from app.web.request import AppRequest, TextParameters
 from tests import factories_contracts as contracts
+from tests import factories_evidence as evidence
 from tests import factories_ledger as ledger
 from tests.conftest import _empty_all_tables, login_as
 from tests.factories import PASSWORD, Factories
@@ -68,7 +70,8 @@ AREAS = sorted({_area(rule.endpoint) for rule in _URL_MAP.iter_rules()})
 # Which rows an id in a URL names, by the parameter's name; any other id parameter gets every row's id.
 ROWS = {"area_id": Area, "commitment_id": Commitment, "contract_id": Contract, "entry_id": LedgerEntry,
         "measure_id": Measure, "need_id": Need, "organisation_id": Organisation, "pledge_id": Pledge,
-        "theme_id": Theme, "user_id": User}
+        "theme_id": Theme, "user_id": User, "file_id": EvidenceFile, "case_study_id": CaseStudy,
+        "story_id": CaseStudy}
 # A URL parameter: (converter, name); the converter is empty for plain strings.
 RULE_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 EDGE_IDS = ("0", "-1", "00", str(MAX_ID), str(MAX_ID + 1), "99999999999999999999")
@@ -183,6 +186,10 @@ def build_world(app, make) -> World:
     ledger.confirmed_entry(*walk)
     reversed_entry = ledger.confirmed_entry(*walk)
     ledger.disputed_pledge(*walk)
+    story_entry = ledger.confirmed_entry(*walk)  # with evidence, and case studies published and waiting
+    evidence.attach_file(app, evidence.entry_pledge(app, story_entry), w.supplier_user)
+    evidence.case_study(app, story_entry, publish_as=w.moderator)
+    evidence.case_study(app, ledger.confirmed_entry(*walk))
     ended = contracts.contract(app, w.supplier, w.council, w.manager, status="ended")
     contracts.commitment(app, ended, w.measure)
     other_supplier = make.organisation(kind="supplier")

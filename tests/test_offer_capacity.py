@@ -109,7 +109,7 @@ def test_a_moderator_cannot_publish_an_offer_its_commitment_no_longer_covers(app
         assert db.session.get(Offer, waiting).status is OfferStatus.PENDING_REVIEW
 
 
-def test_a_supplier_sees_every_request_for_its_offers_page_by_page(app, client, make, count_queries):
+def test_a_supplier_sees_every_request_for_its_offers_page_by_page(app, client, make):
     world = fo.offer_world(app, make, offer_quantity="60", most_per_request="1")
     for _ in range(27):
         fo.request(app, world.offer, world.ledger.vcse_user, "1")

@@ -244,3 +244,46 @@ def test_overview_query_count_does_not_grow_with_rows(app, client, login, make, 
         fl.confirmed_entry(app, make.need(w.vcse, measure_id=w.measure), w.commitment, w.supplier_user,
                            w.vcse_user, "2")
     assert queries() == before
+
+
+def test_the_entries_csv_lists_every_entry_in_the_period_and_adds_up_to_the_total(app, client, login, world, ctx):
+    login(world.manager)
+    rows = _csv(client, f"/reports/overview/entries.csv?year={LAST_YEAR.start.year}")
+    with ctx():
+        expected = _expected(LAST_YEAR.start, LAST_YEAR.end)
+        ids = set(db.session.scalars(select(LedgerEntry.id).where(LedgerEntry.delivered_on >= LAST_YEAR.start,
+                                                                  LedgerEntry.delivered_on <= LAST_YEAR.end)))
+    assert {int(r["Entry"]) for r in rows} == ids and len(rows) == len(ids)
+    assert sum(Decimal(r["Value (£)"]) for r in rows) * 100 == expected["total"][0]
+    assert all(r["Reason"] == "Recorded in error" for r in rows if r["Reverses entry"])
+
+
+def test_a_cached_overview_equals_a_fresh_one_after_every_kind_of_write(app, client, login, world, ctx):
+    from app.queries import overview as queries
+
+    def both() -> tuple:
+        with ctx():
+            period = queries.Period.financial_year(TODAY)
+            cached = queries.council_overview(world.council, period)
+            queries.forget_ledger_sums()
+            fresh = queries.council_overview(world.council, period)
+            return cached, fresh
+
+    login(world.manager)
+    client.get("/reports/overview")  # fills the cache
+    cached, fresh = both()
+    assert cached == fresh
+    before = fresh.total.pence
+    entry = fl.confirmed_entry(app, world.need, world.commitment, world.supplier_user, world.vcse_user, "3")
+    cached, fresh = both()
+    assert cached == fresh and fresh.total.pence == before + 3 * 1221
+    with ctx():
+        ledger.reverse_entry(entry, db.session.get(User, world.manager), reason="Wrong")
+    cached, fresh = both()
+    assert cached == fresh and fresh.total.pence == before
+    disputed = fl.disputed_pledge(app, world.need, world.commitment, world.supplier_user, world.vcse_user, "2")
+    with ctx():
+        pledges.resolve_dispute_by_confirming(disputed, db.session.get(User, world.moderator), quantity=Decimal("1"),
+                                              note="One of two")
+    cached, fresh = both()
+    assert cached == fresh and fresh.total.pence == before + 1221

@@ -384,3 +384,54 @@ def test_organisation_and_person_names_from_registration_are_shown_inert(app, wo
     for subject, body in sent[1:]:
         problems.check_page(f"email {subject!r}", body, sent[0][1])
     assert not problems, problems.report()
+
+
+def test_every_payload_in_a_case_study_story_and_its_edit_is_shown_inert(app, make, ctx):
+    """The group's story and the moderator's edit: the review queue, review page, public page and pledge pages."""
+    from app.models import CaseStudy
+    from app.services import case_studies
+    from tests import factories_ledger as ledger
+    from tests.factories_evidence import confirm_with_consent
+
+    w = ledger.ledger_world(app, make, need_quantity="10000", commitment_quantity="10000")
+    clients = {}
+    for who in ("vcse_user", "supplier_user", "moderator"):
+        clients[who] = app.test_client()
+        with app.app_context():
+            token = db.session.get(User, getattr(w, who)).session_token
+        with clients[who].session_transaction() as session:
+            session["_user_id"], session["_fresh"] = token, True
+
+    def story_with(payloads: list[str]) -> tuple[int, int, str]:
+        """(pledge, case study, story as typed) for a confirmation whose story holds the payloads."""
+        text = as_typed("\n".join(payloads), 3000)
+        pledge_id = ledger.delivered_pledge(app, w.need, w.commitment, w.supplier_user, w.vcse_user, "1")
+        return pledge_id, confirm_with_consent(app, pledge_id, w.vcse_user, text, quantity="1"), text
+
+    def pages(pledge_id: int, case_study_id: int) -> dict[str, tuple[str, str]]:
+        """Every page that shows a case study's text, with who looks at it."""
+        return {"review": ("moderator", f"/moderation/case-studies/{case_study_id}"),
+                "vcse pledge": ("vcse_user", f"/vcse/pledges/{pledge_id}"),
+                "supplier pledge": ("supplier_user", f"/supplier/pledges/{pledge_id}")}
+
+    problems = Problems()
+    base_pledge, base_id, _ = story_with([HARMLESS])
+    baselines = {name: get(clients[who], url) for name, (who, url) in pages(base_pledge, base_id).items()}
+    queue_baseline = get(clients["moderator"], "/moderation/case-studies")
+    with ctx():
+        case_studies.publish_case_study(base_id, db.session.get(User, w.moderator), text=HARMLESS)
+    public_baseline = get(app.test_client(), f"/impact/stories/{base_id}")
+
+    posted = [story_with(group) for group in in_groups(PAYLOADS, limit=2500)]
+    problems.check_page("case study queue", get(clients["moderator"], "/moderation/case-studies"), queue_baseline)
+    for pledge_id, case_study_id, text in posted:
+        for name, (who, url) in pages(pledge_id, case_study_id).items():
+            problems.check_page(f"{name} {url}", get(clients[who], url), baselines[name])
+        with ctx():
+            # The moderator publishes it as given, plus a line: plain text, stored as typed and escaped when shown.
+            case_studies.publish_case_study(case_study_id, db.session.get(User, w.moderator),
+                                            text=f"{text}\n{HARMLESS}")
+            edited = db.session.get(CaseStudy, case_study_id).edited_story
+        problems.check_page(f"/impact/stories/{case_study_id}", get(app.test_client(), f"/impact/stories/{case_study_id}"),
+                            public_baseline, must_show=str(escape(edited)))
+    assert not problems, problems.report()

@@ -8,7 +8,7 @@ from app import permissions
 from app.contracts import bp
 from app.contracts.forms import ContractForm, EndContractForm
 from app.forms.common import select_choices
-from app.models import ContractStatus, Role, TargetKind
+from app.models import ContractStatus, LedgerEntry, Role, TargetKind
 from app.models.progress import RAG_RULE, Rag
 from app.queries.contracts import (
     approved_supplier_choices, contract_manager_choices, contract_page, council_contract, council_suppliers,
@@ -142,7 +142,8 @@ def ledger_csv(contract_id: int):
     """Every ledger entry of a contract with its evidence columns, as CSV (streamed)."""
     contract = _own_contract(contract_id)
     return csv_response(f"ledger-{contract.reference}-{date.today().isoformat()}.csv".replace("/", "-"),
-                        LEDGER_COLUMNS, ledger_csv_rows(contract.id))
+                        LEDGER_COLUMNS,
+                        ledger_csv_rows(LedgerEntry.contract_id == contract.id))
 
 
 @bp.route("/<int:contract_id>/end", methods=["GET", "POST"])

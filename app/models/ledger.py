@@ -17,6 +17,8 @@ class LedgerEntry(db.Model):
         # One delivery makes exactly one entry, however often confirm is clicked.
         Index("uq_ledger_entries_delivery_pledge", "pledge_id", unique=True,
               postgresql_where=text("reverses_id IS NULL"), sqlite_where=text("reverses_id IS NULL")),
+        # Reports read a period's entries by delivery date.
+        Index("ix_ledger_entries_delivered_on", "delivered_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from app.public import needs, offers, pages, stories, unsubscribe  # noqa: E402,F401
+from app.public import impact, needs, offers, pages, stories, unsubscribe  # noqa: E402,F401

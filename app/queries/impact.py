@@ -24,11 +24,10 @@ from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import (
-    CommitmentLedgerTotal, Contract, LedgerEntry, Measure, Need, Organisation, OrganisationKind, OrganisationStatus,
-    ProxyValue,
+    Area, CommitmentLedgerTotal, Contract, LedgerEntry, Measure, Need, Organisation, OrganisationKind,
+    OrganisationStatus, ProxyValue, Theme,
 )
-from app.models import Area, Theme
-from app.queries.overview import Period, Row, Table, _area_links, _by_link, _by_measure, _sums, _theme_links
+from app.queries.overview import Period, Row, Table, area_links, link_table, measure_table, theme_links, value_sums
 from app.queries.reports import FinancialYear
 
 CACHE_KEY = "public_impact_cache"
@@ -138,7 +137,7 @@ def proxies_used(buyer_id: int, period: Period | None = None) -> list[ProxyUsed]
     """Each measure and proxy value the council's entries used (in a period, or ever), with their sums."""
     rows = db.session.execute(
         select(Measure.code, Measure.name, Measure.unit, LedgerEntry.pence_per_unit, ProxyValue.effective_from,
-               ProxyValue.source_note, *_sums())
+               ProxyValue.source_note, *value_sums())
         .join(Measure, Measure.id == LedgerEntry.measure_id)
         .outerjoin(ProxyValue, ProxyValue.id == LedgerEntry.proxy_value_id)
         .where(*council_entries(buyer_id, period))
@@ -151,7 +150,7 @@ def proxies_used(buyer_id: int, period: Period | None = None) -> list[ProxyUsed]
 
 def _figures(where, met: int) -> Figures:
     """Confirmed pence and deliveries under some conditions, with a count of needs met."""
-    pence, deliveries, _ = db.session.execute(select(*_sums()).where(*where)).one()
+    pence, deliveries, _ = db.session.execute(select(*value_sums()).where(*where)).one()
     return Figures(int(pence), int(deliveries or 0), met)
 
 
@@ -173,11 +172,11 @@ def _impact(council: Organisation, today: date) -> Impact:
     met_in_year, met_ever = needs_met(council.id, [period])
     return Impact(
         year, _figures(in_year, met_in_year), _figures(ever, met_ever),
-        _split(_by_measure(in_year), _by_measure(ever)),
-        _split(_by_link(in_year, "area", "By area", Area, *_area_links()),
-               _by_link(ever, "area", "By area", Area, *_area_links())),
-        _split(_by_link(in_year, "theme", "By theme", Theme, *_theme_links()),
-               _by_link(ever, "theme", "By theme", Theme, *_theme_links())),
+        _split(measure_table(in_year), measure_table(ever)),
+        _split(link_table(in_year, "area", "By area", Area, *area_links()),
+               link_table(ever, "area", "By area", Area, *area_links())),
+        _split(link_table(in_year, "theme", "By theme", Theme, *theme_links()),
+               link_table(ever, "theme", "By theme", Theme, *theme_links())),
         proxies_used(council.id))
 
 

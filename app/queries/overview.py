@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import case, exists, func, select, union_all
+from sqlalchemy import case, exists, func, literal_column, select, tuple_, union_all
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import (
-    Area, Contract, LedgerEntry, Measure, Need, NeedStatus, OfferRequest, Organisation, Pledge, Theme, need_themes,
+    Area, CommitmentLedgerTotal, Contract, LedgerEntry, Measure, Need, NeedStatus, OfferRequest, Organisation, Pledge, Theme, need_themes,
     offer_areas, offer_themes,
 )
 from app.queries.reports import FinancialYear, month_start, months
@@ -132,59 +132,149 @@ class Overview:
         return next(t for t in self.tables if t.key == key)
 
 
-def _entries(buyer_id: int, period: Period):
+def entries_in_period(buyer_id: int, period: Period):
     """Conditions for the council's ledger entries delivered in the period."""
     return (LedgerEntry.contract_id.in_(select(Contract.id).where(Contract.buyer_id == buyer_id)),
             LedgerEntry.delivered_on >= period.start, LedgerEntry.delivered_on <= period.end)
 
 
-def _sums():
+def value_sums():
     """Pence, deliveries (a reversal takes one away) and units, as SQL aggregates."""
     deliveries = func.sum(case((LedgerEntry.reverses_id.is_(None), 1), else_=-1))
     return (func.coalesce(func.sum(LedgerEntry.value_pence), 0), deliveries,
             func.coalesce(func.sum(LedgerEntry.quantity), 0))
 
 
-def _grouped(key, label, where, *joins) -> list[tuple]:
-    """(key, label, pence, entries, units) per group of the period's entries."""
-    query = select(key, label, *_sums()).where(*where)
-    for target, on in joins:
-        query = query.join(target, on)
-    return db.session.execute(query.group_by(key, label)).all()
-
-
-def _rows(grouped: list[tuple]) -> list[Row]:
-    """Rows from grouped sums, the most pounds first."""
-    return sorted((Row(label, int(pence), int(entries or 0)) for _, label, pence, entries, _ in grouped),
+def _rows(grouped) -> list[Row]:
+    """Rows from (label, pence, deliveries) sums, the most pounds first."""
+    return sorted((Row(label, int(pence), int(entries or 0)) for label, pence, entries in grouped),
                   key=lambda row: (-row.pence, row.label))
 
 
-def _by_measure(where) -> Table:
+GROUPINGS = {"measure": LedgerEntry.measure_id, "supplier": LedgerEntry.supplier_id, "day": LedgerEntry.delivered_on}
+
+
+def _scan(where) -> dict[str, dict]:
+    """The period's sums in total and by measure, supplier and delivery day.
+
+    PostgreSQL reads the entries once (GROUPING SETS); other databases run one grouped query for each.
+    """
+    aggregates = (*value_sums(), func.count(LedgerEntry.pence_per_unit))
+    found: dict[str, dict] = {name: {} for name in GROUPINGS}
+    if db.engine.dialect.name == "postgresql":
+        columns = list(GROUPINGS.values())
+        sets = [tuple_(column) for column in columns] + [literal_column("()")]
+        for *keys, grouping, pence, deliveries, units, valued in db.session.execute(
+                select(*columns, func.grouping(*columns), *aggregates).where(*where)
+                .group_by(func.grouping_sets(*sets))):
+            if grouping == 7:
+                found["total"] = (pence, deliveries, units)
+                continue
+            name = next(n for i, n in enumerate(GROUPINGS) if not grouping & (4 >> i))
+            found[name][keys[list(GROUPINGS).index(name)]] = (pence, deliveries, units, valued)
+        found.setdefault("total", (0, 0, 0))
+        return found
+    found["total"] = tuple(db.session.execute(select(*value_sums()).where(*where)).one())
+    for name, column in GROUPINGS.items():
+        found[name] = {key: tuple(rest) for key, *rest in db.session.execute(
+            select(column, *aggregates).where(*where).group_by(column))}
+    return found
+
+
+def _measure_table(by_measure: dict) -> Table:
     """Units and pounds by measure: outputs of a measure with no proxy value show beside the pounds."""
-    rows = db.session.execute(
-        select(Measure.name, Measure.unit, *_sums(), func.count(LedgerEntry.pence_per_unit))
-        .join(Measure, Measure.id == LedgerEntry.measure_id).where(*where).group_by(Measure.name, Measure.unit)).all()
+    measures = {mid: (name, unit) for mid, name, unit in db.session.execute(
+        select(Measure.id, Measure.name, Measure.unit).where(Measure.id.in_(list(by_measure))))}
     return Table("measure", "By measure", sorted(
-        (Row(name, int(pence), int(entries or 0), Decimal(units), unit, valued == 0)
-         for name, unit, pence, entries, units, valued in rows), key=lambda row: (-row.pence, row.label)))
+        (Row(measures[mid][0], int(pence), int(entries or 0), Decimal(units), measures[mid][1], valued == 0)
+         for mid, (pence, entries, units, valued) in by_measure.items()), key=lambda row: (-row.pence, row.label)))
 
 
-def _by_link(where, key: str, title: str, name_table, from_need, from_offer) -> Table:
-    """Pounds by theme or area, through the need or the offer each entry answered; rows may overlap."""
-    links = union_all(from_need.where(*where), from_offer.where(*where)).subquery()
-    rows = db.session.execute(
-        select(name_table.id, name_table.name, *_sums())
-        .select_from(links).join(LedgerEntry, LedgerEntry.id == links.c.entry_id)
-        .join(name_table, name_table.id == links.c.link_id).group_by(name_table.id, name_table.name)).all()
-    unlinked = db.session.execute(select(*_sums()).where(
-        *where, LedgerEntry.id.not_in(select(links.c.entry_id)))).one()
-    multiple = db.session.scalar(select(func.count()).select_from(
-        select(links.c.entry_id).group_by(links.c.entry_id).having(func.count() > 1).subquery()))
-    none = Row(f"No {key}", int(unlinked[0]), int(unlinked[1] or 0)) if unlinked[1] else None
-    return Table(key, title, _rows(rows), overlaps=bool(multiple), unassigned=none)
+def _named(model, sums: dict) -> list[Row]:
+    """Rows for sums keyed by a model's ids, under the names they have now."""
+    names = dict(db.session.execute(select(model.id, model.name).where(model.id.in_(list(sums)))).all())
+    return _rows((names[key], value[0], value[1]) for key, value in sums.items())
 
 
-def _theme_links():
+def _by_month(by_day: dict, period: Period) -> Table:
+    """Pounds by month of delivery, every month of the period listed."""
+    totals: dict[date, list[int]] = {m: [0, 0] for m in months(period.start, period.end)}
+    for day, (pence, entries, _units, _valued) in by_day.items():
+        totals[month_start(day)][0] += int(pence)
+        totals[month_start(day)][1] += int(entries or 0)
+    return Table("month", "By month of delivery",
+                 [Row(f"{month:%B %Y}", pence, entries) for month, (pence, entries) in totals.items()])
+
+
+def _link_sums(where, total: tuple, from_need, from_offer) -> dict:
+    """Sums by theme or area id, through the need or the offer each entry answered, with what is under none."""
+    links = union_all(from_need.where(*where), from_offer.where(*where, LedgerEntry.need_id.is_(None))).subquery()
+    by_id = {key: (int(pence), int(entries or 0)) for key, pence, entries, _units in db.session.execute(
+        select(links.c.link_id, *value_sums()).select_from(links).join(LedgerEntry, LedgerEntry.id == links.c.entry_id)
+        .group_by(links.c.link_id))}
+    per_entry = (select(links.c.entry_id, func.count().label("n")).group_by(links.c.entry_id)).subquery()
+    linked_pence, linked_deliveries, multiple = db.session.execute(
+        select(*value_sums()[:2], func.coalesce(func.sum(case((per_entry.c.n > 1, 1), else_=0)), 0))
+        .select_from(per_entry).join(LedgerEntry, LedgerEntry.id == per_entry.c.entry_id)).one()
+    return {"by_id": by_id, "overlaps": bool(multiple),
+            "none": (int(total[0]) - int(linked_pence), int(total[1] or 0) - int(linked_deliveries or 0))}
+
+
+def measure_table(where) -> Table:
+    """Units and pounds by measure for entries matching conditions, read fresh."""
+    return _measure_table(_scan(where)["measure"])
+
+
+def link_table(where, key: str, title: str, model, from_need, from_offer) -> Table:
+    """Pounds by theme or area (see theme_links and area_links) for entries matching conditions, read fresh."""
+    total = db.session.execute(select(*value_sums()).where(*where)).one()
+    return _link_table(key, title, model, _link_sums(where, total, from_need, from_offer))
+
+
+def _link_table(key: str, title: str, model, sums: dict) -> Table:
+    """The theme or area table from its sums."""
+    pence, entries = sums["none"]
+    return Table(key, title, _named(model, sums["by_id"]), overlaps=sums["overlaps"],
+                 unassigned=Row(f"No {key}", pence, entries) if pence or entries else None)
+
+
+# Each process keeps the ledger sums of the periods it was asked for, under the number of ledger entries. The ledger
+# is append-only (rows are never changed or deleted, migration 0005), so a write always changes that number, read
+# from the totals the insert trigger keeps (migration 0010); tests prove a cached overview equals a fresh one after
+# every kind of write. Names (themes, areas, suppliers, measures) are read fresh on every request.
+_LEDGER_SUMS: dict[tuple, dict] = {}
+CACHED_PERIODS = 64
+
+
+def ledger_version() -> tuple[int, int]:
+    """How many ledger entries there are, and the newest's id: every write to the append-only ledger changes it."""
+    return (int(db.session.scalar(select(func.coalesce(func.sum(CommitmentLedgerTotal.entries), 0)))),
+            int(db.session.scalar(select(func.coalesce(func.max(LedgerEntry.id), 0)))))
+
+
+def forget_ledger_sums() -> None:
+    """Empty this process's cache (for a test suite that empties the database between tests, as nothing else may)."""
+    _LEDGER_SUMS.clear()
+
+
+def _ledger_sums(buyer_id: int, period: Period) -> dict:
+    """Every ledger figure of the overview (ids and numbers only), from the cache when the ledger has not changed."""
+    key = (db.engine.url.render_as_string(), buyer_id, period, ledger_version())
+    if key not in _LEDGER_SUMS:
+        where = entries_in_period(buyer_id, period)
+        scan = _scan(where)
+        reversals = tuple(db.session.execute(
+            select(func.coalesce(func.sum(LedgerEntry.value_pence), 0), func.count(LedgerEntry.id))
+            .where(*where, LedgerEntry.reverses_id.is_not(None))).one())
+        scan |= {"reversals": reversals, "theme": _link_sums(where, scan["total"], *theme_links()),
+                 "area": _link_sums(where, scan["total"], *area_links())}
+        if len(_LEDGER_SUMS) >= CACHED_PERIODS:
+            _LEDGER_SUMS.pop(next(iter(_LEDGER_SUMS)))
+        _LEDGER_SUMS[key] = scan
+    return _LEDGER_SUMS[key]
+
+
+def theme_links():
     """(entry id, theme id) through the entry's need, and through the offer it answered."""
     from_need = (select(LedgerEntry.id.label("entry_id"), need_themes.c.theme_id.label("link_id"))
                  .join(need_themes, need_themes.c.need_id == LedgerEntry.need_id))
@@ -195,7 +285,7 @@ def _theme_links():
     return from_need, from_offer
 
 
-def _area_links():
+def area_links():
     """(entry id, area id) through the entry's need (one area), and through the offer it answered (several)."""
     from_need = (select(LedgerEntry.id.label("entry_id"), Need.area_id.label("link_id"))
                  .join(Need, Need.id == LedgerEntry.need_id))
@@ -204,18 +294,6 @@ def _area_links():
                   .join(OfferRequest, OfferRequest.id == Pledge.offer_request_id)
                   .join(offer_areas, offer_areas.c.offer_id == OfferRequest.offer_id))
     return from_need, from_offer
-
-
-def _by_month(where, period: Period) -> Table:
-    """Pounds by month of delivery, every month of the period listed."""
-    by_day = db.session.execute(select(LedgerEntry.delivered_on, *_sums()).where(*where)
-                                .group_by(LedgerEntry.delivered_on)).all()
-    totals: dict[date, list[int]] = {m: [0, 0] for m in months(period.start, period.end)}
-    for day, pence, entries, _ in by_day:
-        totals[month_start(day)][0] += int(pence)
-        totals[month_start(day)][1] += int(entries or 0)
-    return Table("month", "By month of delivery",
-                 [Row(f"{month:%B %Y}", pence, entries) for month, (pence, entries) in totals.items()])
 
 
 def _contract_value(buyer_id: int, period: Period) -> int:
@@ -264,10 +342,11 @@ def nearest_rank(values: list[int], percent: int) -> int | None:
 
 def _timings(period: Period) -> list[Timing]:
     """Days from publication to first pledge, and to the first confirmed delivery, for needs published in it."""
+    published = select(Need.id).where(*_published(period))
     first_pledge = (select(Pledge.need_id, func.min(Pledge.created_at).label("at"))
-                    .where(Pledge.need_id.is_not(None)).group_by(Pledge.need_id).subquery())
+                    .where(Pledge.need_id.in_(published)).group_by(Pledge.need_id).subquery())
     first_delivery = (select(LedgerEntry.need_id, func.min(LedgerEntry.delivered_on).label("on"))
-                      .where(LedgerEntry.need_id.is_not(None), LedgerEntry.reverses_id.is_(None))
+                      .where(LedgerEntry.need_id.in_(published), LedgerEntry.reverses_id.is_(None))
                       .group_by(LedgerEntry.need_id).subquery())
     rows = db.session.execute(
         select(Need.opened_at, first_pledge.c.at, first_delivery.c.on).where(*_published(period))
@@ -292,22 +371,18 @@ def _oldest_open_without_pledge() -> list[Need]:
 
 def council_overview(buyer_id: int, period: Period) -> Overview:
     """The overview of a council's confirmed social value and the marketplace's needs, for a period."""
-    where = _entries(buyer_id, period)
-    pence, entries, _ = db.session.execute(select(*_sums()).where(*where)).one()
-    reversal_pence, reversal_count = db.session.execute(
-        select(func.coalesce(func.sum(LedgerEntry.value_pence), 0), func.count(LedgerEntry.id))
-        .where(*where, LedgerEntry.reverses_id.is_not(None))).one()
+    figures = _ledger_sums(buyer_id, period)
+    total, reversals = figures["total"], figures["reversals"]
     tables = [
-        _by_link(where, "theme", "By theme", Theme, *_theme_links()),
-        _by_link(where, "area", "By area", Area, *_area_links()),
-        _by_measure(where),
-        Table("supplier", "By supplier", _rows(_grouped(
-            Organisation.id, Organisation.name, where, (Organisation, Organisation.id == LedgerEntry.supplier_id)))),
-        _by_month(where, period),
+        _link_table("theme", "By theme", Theme, figures["theme"]),
+        _link_table("area", "By area", Area, figures["area"]),
+        _measure_table(figures["measure"]),
+        Table("supplier", "By supplier", _named(Organisation, figures["supplier"])),
+        _by_month(figures["day"], period),
     ]
     return Overview(
-        period, Row("All confirmed social value", int(pence), int(entries or 0)),
-        Row("Reversals", int(reversal_pence), int(reversal_count)), tables, _contract_value(buyer_id, period),
+        period, Row("All confirmed social value", int(total[0]), int(total[1] or 0)),
+        Row("Reversals", int(reversals[0]), int(reversals[1])), tables, _contract_value(buyer_id, period),
         _need_outcomes(period, Need.category, Need.category),
         _need_outcomes(period, Area.id, Area.name, (Area, Area.id == Need.area_id)),
         _timings(period), _oldest_open_without_pledge())

@@ -76,5 +76,6 @@ def annual_zip(year: int):
     """The year's figures as a zip of CSV files, one per table, with a README."""
     report = annual_report(current_user.organisation_id, _year(year))
     response = Response(annual_bundle(report, current_user.organisation.name), mimetype="application/zip")
-    response.headers["Content-Disposition"] = f'attachment; filename="social-value-{report.year.label.replace(" ", "-")}.zip"'
+    name = f"social-value-{report.year.start.year}-to-{report.year.end.year}.zip"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -5,13 +5,13 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from app.formatting import pounds_decimal
-from app.queries.overview import council_overview
-from app.queries.reports import FinancialYear
+from app.queries.overview import council_overview, entries_in_period
+from app.queries.reports import LEDGER_COLUMNS, FinancialYear, ledger_csv_rows
 from app.reports import bp
 from app.reports.period import period_choice
 from app.web.csv_download import csv_response
 
-CSV_TABLES = ("theme", "area", "measure", "supplier", "month", "needs-by-kind", "needs-by-area", "timings",
+CSV_TABLES = ("entries", "theme", "area", "measure", "supplier", "month", "needs-by-kind", "needs-by-area", "timings",
               "oldest-open-needs")
 
 
@@ -56,5 +56,8 @@ def overview_csv(key: str):
     choice = period_choice(date.today())
     if choice.errors:
         abort(400)
-    header, rows = _table_rows(council_overview(current_user.organisation_id, choice.period), key)
-    return csv_response(f"overview-{key}-{choice.period.start}-to-{choice.period.end}.csv", header, rows)
+    filename = f"overview-{key}-{choice.period.start}-to-{choice.period.end}.csv"
+    if key == "entries":
+        return csv_response(filename, LEDGER_COLUMNS,
+                            ledger_csv_rows(*entries_in_period(current_user.organisation_id, choice.period)))
+    return csv_response(filename, *_table_rows(council_overview(current_user.organisation_id, choice.period), key))

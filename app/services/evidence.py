@@ -73,9 +73,9 @@ def _refuse(message: str, field: str):
 def clean_name(filename: str, field: str) -> str:
     """The file's own name, cleaned for showing; a name that tries to be a path is refused."""
     name = unicodedata.normalize("NFC", filename or "")
-    if "/" in name or "\\" in name or ".." in name or name.startswith("."):
-        _refuse("A file name must not contain folders, ‘..’ or start with a dot. Rename the file and select it "
-                "again", field)
+    if "/" in name or "\\" in name or name.startswith("."):
+        _refuse("A file name must not contain folders (‘/’, ‘\\’ or ‘..’) or start with a dot. Rename the file "
+                "and select it again", field)
     name = "".join(c for c in name if unicodedata.category(c)[0] not in "CZ" or c == " ").strip()
     if not name:
         _refuse("A file has no name. Rename the file and select it again", field)

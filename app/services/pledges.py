@@ -189,7 +189,8 @@ def mark_delivered(pledge_id: int, user: User, *, quantity: Decimal, delivered_o
     pledge.status, pledge.delivered_at = PledgeStatus.DELIVERED, utcnow()
     pledge.delivered_quantity, pledge.delivered_on, pledge.delivery_note = quantity, delivered_on, note.strip()
     attached = evidence.attach(pledge, user, EvidenceStage.DELIVERED, checked)
-    record_audit(user, "pledge.delivered", pledge, quantity=str(quantity), evidence_files=len(attached))
+    record_audit(user, "pledge.delivered", pledge, quantity=str(quantity),
+                 **({"evidence_files": len(attached)} if attached else {}))
     _tell_vcse(pledge, f"{pledge.supplier.name} says it has delivered")
     db.session.commit()
     return pledge
@@ -255,7 +256,7 @@ def confirm_delivery(pledge_id: int, user: User, *, quantity: Decimal, story: st
         entry = _confirm(pledge, quantity, user, story)
         attached = evidence.attach(pledge, user, EvidenceStage.CONFIRMED, checked)
         record_audit(user, "pledge.confirmed", pledge, quantity=str(quantity), ledger_entry_id=entry.id,
-                     value_pence=entry.value_pence, evidence_files=len(attached))
+                     value_pence=entry.value_pence, **({"evidence_files": len(attached)} if attached else {}))
         if consent:
             case_studies.submit_case_study(pledge, entry, user)
         _tell_supplier(pledge, f"{pledge.vcse.name} confirmed your delivery")
