@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import AuditEvent, Contract, ContractStatus, Need, NeedStatus, Organisation, OrganisationStatus
 from app.models import NeedCategory, Offer, OfferRequest, OfferRequestStatus, OfferStatus
 from app.models import Pledge, PledgeStatus, TargetKind, User
-from app.services import contracts, needs, offer_requests, offers, organisations, pledges
+from app.services import contracts, kpis, needs, offer_requests, offers, organisations, pledges
 from tests import factories_contracts, factories_ledger, factories_offers
 from tests.conftest import login_as
 
@@ -65,6 +65,19 @@ def _contract(app, make, w: World, status) -> int:
     contract_id = factories_ledger.contract(app, w.ledger.council, w.ledger.supplier, w.ledger.manager)
     with app.app_context():
         db.session.get(Contract, contract_id).status = status
+        db.session.commit()
+        db.session.remove()
+    return contract_id
+
+
+def _contract_with_a_kpi(app, make, w: World, status) -> int:
+    """A contract in a status with one commitment published as a KPI (so the page offers to rate it)."""
+    from app.models import Commitment
+
+    contract_id = _contract(app, make, w, status)
+    commitment_id = factories_ledger.commitment(app, contract_id, w.ledger.measure)
+    with app.app_context():
+        db.session.get(Commitment, commitment_id).is_kpi = True
         db.session.commit()
         db.session.remove()
     return contract_id
@@ -229,6 +242,9 @@ CASES = {
     ("contract", "add_commitment"): Case(
         Contract, tuple(ContractStatus), _contract, "/contracts/{id}", "/contracts/{id}/commitments/new",
         lambda i, u, w: contracts.add_commitment(i, u, _commitment_input(w))),
+    ("contract", "manage_kpis"): Case(
+        Contract, tuple(ContractStatus), _contract_with_a_kpi, "/contracts/{id}", "/contracts/{id}/kpi-ratings",
+        lambda i, u, w: kpis.save_kpi_exemption(i, u, "Only two measures fit this contract")),
     ("commitment", "edit"): Case(
         None, tuple(ContractStatus), _commitment, None, "/contracts/commitments/{id}/edit",
         lambda i, u, w: contracts.update_commitment(i, u, _commitment_input(w))),
