@@ -1,12 +1,16 @@
 """Demo evidence and case studies: a delivery with a photo and a PDF, and stories published and waiting."""
 import io
+from datetime import date
 
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import CaseStudy, EvidenceFile, EvidenceStage, LedgerEntry, Need, Pledge, PledgeStatus, User
+from app.queries.annual_report import year_case_studies
+from app.queries.reports import FinancialYear
 from app.services import case_studies, evidence
+from app.services.annual_report import choose_case_studies
 from app.services.evidence import Upload
 
 MODERATOR_EMAIL = "moderator@example.gov.uk"
@@ -19,6 +23,9 @@ EDITS = {
     "Bid-writing support for our care farm":
         "With a bid writer's help the group sent its first lottery application, and was awarded £48,000 to open a "
         "care farm that will give 30 adults with learning disabilities a place to work outdoors.",
+    "Work placements for young adults with learning disabilities":
+        "Placement days in the school kitchens gave young adults their first work experience. Their confidence "
+        "scores rose from an average of 3 out of 10 to 6, and one now has a paid part-time job.",
     "Van and driver to collect donated furniture": None,
 }
 
@@ -104,3 +111,16 @@ def load_demo_evidence() -> None:
         _evidence()
     if db.session.scalar(select(CaseStudy.id).limit(1)) is None:
         _case_studies()
+        _choose_for_annual_reports()
+
+
+def _choose_for_annual_reports() -> None:
+    """Put every published demo story in its financial year's annual report, as council staff would choose."""
+    staff = db.session.scalars(select(User).where(User.email == MODERATOR_EMAIL)).first()
+    if staff is None:
+        return
+    today = date.today()
+    for year in (FinancialYear.of(today).start.year - 1, FinancialYear.of(today).start.year):
+        stories = year_case_studies(staff.organisation_id, FinancialYear.starting(year))
+        if stories:
+            choose_case_studies(staff, year, [story.id for story in stories])

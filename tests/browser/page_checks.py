@@ -97,8 +97,9 @@ FOCUS_STOP = """(target) => {
     answer.problems.push(`is not inside the window: (${Math.round(box.left)}, ${Math.round(box.top)}) to ` +
                          `(${Math.round(box.right)}, ${Math.round(box.bottom)}) in ${innerWidth}x${innerHeight}`);
   } else {
+    // The centre of what must be seen: a tall textarea's first lines, which may end below the window.
     const line = el.getClientRects()[0] || box;
-    const top = document.elementFromPoint(line.left + line.width / 2, line.top + line.height / 2);
+    const top = document.elementFromPoint(line.left + line.width / 2, line.top + Math.min(line.height, seen) / 2);
     if (!top || !(top === el || el.contains(top))) {
       answer.problems.push(`is covered by ${top ? describe(top) : 'nothing'} at its centre`);
     }
