@@ -19,7 +19,7 @@ from app.services import pledges
 from tests import factories_ledger as ledger
 from tests.conftest import csrf_token, login_as
 from tests.factories_evidence import (
-    attach_file, bomb_png, demo_pdf, demo_png, jpeg_with_gps, pdf_with, pdf_with_compressed,
+    bomb_png, demo_pdf, demo_png, jpeg_with_gps, pdf_with, pdf_with_compressed,
 )
 
 TODAY = date.today()

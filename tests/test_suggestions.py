@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Area, Commitment, Contract, Suggestion, Theme
-from app.models.suggestion import CommitmentFacts, NeedFacts, Score, behind_points, percent_elapsed, score
+from app.models.suggestion import CommitmentFacts, NeedFacts, behind_points, percent_elapsed, score
 from app.queries.suggestions import supplier_suggestions
 from app.services import suggestions as service
 from app.services.needs import approve_need, close_need
