@@ -19,6 +19,9 @@ class LedgerEntry(db.Model):
               postgresql_where=text("reverses_id IS NULL"), sqlite_where=text("reverses_id IS NULL")),
         # Reports read a period's entries by delivery date.
         Index("ix_ledger_entries_delivered_on", "delivered_on"),
+        # ...and a need's first confirmed delivery.
+        Index("ix_ledger_entries_need_first_delivery", "need_id", "delivered_on",
+              postgresql_where=text("reverses_id IS NULL"), sqlite_where=text("reverses_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

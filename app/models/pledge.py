@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, Text
+from sqlalchemy import ForeignKey, Index, Numeric, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import permissions
@@ -74,6 +74,8 @@ class Pledge(HasLifecycle, db.Model):
         "dispute": Move(_only(PledgeStatus.DELIVERED), _recipient, "dispute"),
         "resolve": Move(_only(PledgeStatus.DISPUTED), _council_moderator, "resolve"),
     }
+    # Reports find a need's first pledge from this index alone.
+    __table_args__ = (Index("ix_pledges_need_first", "need_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # A pledge meets a need, or answers a VCSE's request for a standing offer (then need_id is None).

@@ -342,17 +342,12 @@ def nearest_rank(values: list[int], percent: int) -> int | None:
 
 def _timings(period: Period) -> list[Timing]:
     """Days from publication to first pledge, and to the first confirmed delivery, for needs published in it."""
-    published = select(Need.id).where(*_published(period))
-    first_pledge = (select(Pledge.need_id, func.min(Pledge.created_at).label("at"))
-                    .where(Pledge.need_id.in_(published)).group_by(Pledge.need_id).subquery())
-    first_delivery = (select(LedgerEntry.need_id, func.min(LedgerEntry.delivered_on).label("on"))
-                      .where(LedgerEntry.need_id.in_(published), LedgerEntry.reverses_id.is_(None))
-                      .group_by(LedgerEntry.need_id).subquery())
-    rows = db.session.execute(
-        select(Need.opened_at, first_pledge.c.at, first_delivery.c.on).where(*_published(period))
-        .outerjoin(first_pledge, first_pledge.c.need_id == Need.id)
-        .outerjoin(first_delivery, first_delivery.c.need_id == Need.id)
-        .where((first_pledge.c.at.is_not(None)) | (first_delivery.c.on.is_not(None)))).all()
+    first_pledge = (select(func.min(Pledge.created_at)).where(Pledge.need_id == Need.id)
+                    .correlate(Need).scalar_subquery())
+    first_delivery = (select(func.min(LedgerEntry.delivered_on))
+                      .where(LedgerEntry.need_id == Need.id, LedgerEntry.reverses_id.is_(None))
+                      .correlate(Need).scalar_subquery())
+    rows = db.session.execute(select(Need.opened_at, first_pledge, first_delivery).where(*_published(period))).all()
     to_pledge = [(at - opened).days for opened, at, _ in rows if at is not None]
     to_delivery = [max(0, (on - opened.date()).days) for opened, _, on in rows if on is not None]
     return [Timing("Publication to first pledge", len(to_pledge), nearest_rank(to_pledge, 50),

@@ -7,7 +7,8 @@ Create Date: 2026-12-03 15:00:00
 council_policies: one row per council (buyer organisation): the contract value above which social value is
 expected, and the level expected (a % of contract value and/or pounds of social value per pound of spend).
 
-ix_ledger_entries_delivered_on: reports read a period's entries by delivery date.
+ix_ledger_entries_delivered_on: reports read a period's entries by delivery date; ix_pledges_need_first and
+ix_ledger_entries_need_first_delivery find a need's first pledge and first confirmed delivery from the index alone.
 
 commitment_ledger_totals: per commitment, the sums of its ledger entries (units, pence, entries), added to by a
 trigger on every ledger insert. The ledger is append-only (migration 0005), so an insert is the only write that
@@ -64,6 +65,9 @@ def upgrade():
     )
     op.create_index(op.f('ix_commitment_ledger_totals_contract_id'), 'commitment_ledger_totals', ['contract_id'])
     op.create_index('ix_ledger_entries_delivered_on', 'ledger_entries', ['delivered_on'])
+    op.create_index('ix_ledger_entries_need_first_delivery', 'ledger_entries', ['need_id', 'delivered_on'],
+                    postgresql_where=sa.text('reverses_id IS NULL'), sqlite_where=sa.text('reverses_id IS NULL'))
+    op.create_index('ix_pledges_need_first', 'pledges', ['need_id', 'created_at'])
     op.execute("INSERT INTO commitment_ledger_totals (commitment_id, contract_id, quantity, value_pence, entries) "
                "SELECT commitment_id, contract_id, SUM(quantity), SUM(value_pence), COUNT(*) FROM ledger_entries "
                "GROUP BY commitment_id, contract_id")
@@ -86,6 +90,8 @@ def downgrade():
         op.execute("DROP FUNCTION IF EXISTS ledger_entries_add_to_totals()")
     else:
         op.execute("DROP TRIGGER IF EXISTS ledger_entries_add_to_totals")
+    op.drop_index('ix_pledges_need_first', table_name='pledges')
+    op.drop_index('ix_ledger_entries_need_first_delivery', table_name='ledger_entries')
     op.drop_index('ix_ledger_entries_delivered_on', table_name='ledger_entries')
     op.drop_index(op.f('ix_commitment_ledger_totals_contract_id'), table_name='commitment_ledger_totals')
     op.drop_table('commitment_ledger_totals')
