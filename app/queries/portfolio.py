@@ -81,6 +81,11 @@ class PortfolioRow:
         """Confirmed pounds as a percentage of the target."""
         return percent_of(self.confirmed_pence, self.target_pence)
 
+    @property
+    def is_ended_early(self) -> bool:
+        """Whether a contract manager ended the contract before its term ran out."""
+        return self.status is ContractStatus.ENDED
+
 
 class Portfolio(Pagination):
     """A page of portfolio rows from the whole filtered, sorted list (kept for totals and the CSV)."""
