@@ -290,3 +290,21 @@ def test_list_page_query_count_does_not_grow_with_the_number_of_needs(client, lo
     many = queries()
 
     assert few == many
+
+
+def test_a_search_stops_counting_past_the_cap_and_says_more_than(client, make, world, monkeypatch):
+    monkeypatch.setattr("app.queries.needs.SEARCH_COUNT_CAP", 26)
+    for n in range(30):
+        make.need(world.org, title=f"Minibus trip {n:02}", measure_id=world.volunteers, area_id=world.areas[0],
+                  theme_ids=[world.themes[0]], needed_by=date.today() + timedelta(days=10 + n))
+
+    capped = client.get("/needs?q=minibus&sort=needed_by").get_data(as_text=True)
+    second = titles(client, "/needs?q=minibus&sort=needed_by&page=2")
+    unsearched = client.get("/needs").get_data(as_text=True)
+    narrowed = client.get("/needs?q=minibus+trip+01").get_data(as_text=True)
+
+    assert "More than <strong>26</strong> open needs match your search. Add words or filters to narrow it." in capped
+    assert 'rel="next"' in capped                       # the rows past the first page can still be reached
+    assert second == [f"Minibus trip {n}" for n in range(25, 30)]    # the rows past the cap are still shown
+    assert "<strong>30</strong> open needs" in unsearched     # the list without a search counts every row
+    assert "<strong>1</strong> open need matches your search" in narrowed

@@ -15,6 +15,8 @@ from app.models.base import parse_filter_id
 from app.models.need import OPEN_LITERAL
 
 SORTS = {"newest": "Newest first", "needed_by": "Needed soonest"}
+# A search for a common word matches most rows; counting every one of them costs more than the page is worth.
+SEARCH_COUNT_CAP = 1000
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -145,10 +147,18 @@ def open_need_ids(filters: NeedFilters, limit: int, offset: int = 0) -> list[int
     return list(db.session.scalars(query))
 
 
-def count_open_needs(filters: NeedFilters) -> int:
-    """How many open needs match the filters."""
+def count_open(rows, narrow: Callable[[Select], Select], cap: int | None) -> int:
+    """How many open rows `narrow` keeps, counting no further than cap + 1 when a cap is given."""
+    if cap is None:
+        return db.session.scalar(narrow(select(func.count()).select_from(rows)))
+    first = narrow(select(literal_column("1")).select_from(rows)).limit(cap + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(first))
+
+
+def count_open_needs(filters: NeedFilters, cap: int | None = None) -> int:
+    """How many open needs match the filters (at most cap + 1 when capped)."""
     needs = _open_needs("open_by_id")
-    return db.session.scalar(_matching(select(func.count()).select_from(needs), needs, filters))
+    return count_open(needs, lambda query: _matching(query, needs, filters), cap)
 
 
 class OpenListingsPage(Pagination):
@@ -158,7 +168,7 @@ class OpenListingsPage(Pagination):
     """
 
     page_ids: Callable[..., list[int]]  # (filters, limit, offset) -> the page's ids, in order
-    count: Callable[..., int]  # (filters) -> how many match
+    count: Callable[..., int]  # (filters, cap) -> how many match, counting no further than cap + 1 when capped
     rows: Callable[[list[int]], Select]  # (ids) -> a select of those rows with the list's eager loads
 
     def _query_items(self) -> list:
@@ -170,8 +180,14 @@ class OpenListingsPage(Pagination):
         return [found[row_id] for row_id in ids]
 
     def _query_count(self) -> int:
-        """How many open rows match, across every page."""
-        return self.count(self._query_args["filters"])
+        """How many open rows match, across every page; a search stops counting past SEARCH_COUNT_CAP."""
+        filters = self._query_args["filters"]
+        return self.count(filters, SEARCH_COUNT_CAP if filters.q else None)
+
+    @property
+    def is_capped(self) -> bool:
+        """Whether a search found more rows than it counts: the page says "more than" the cap."""
+        return bool(self._query_args["filters"].q) and self.total > SEARCH_COUNT_CAP
 
 
 def _need_rows(ids: list[int]):

@@ -12,7 +12,9 @@ from app.models import (
     offer_themes,
 )
 from app.queries.capacity import held_by_offer
-from app.queries.needs import NeedFilters, OpenListingsPage, in_link_table, matching_open, open_rows
+from app.queries.needs import (
+    NeedFilters, OpenListingsPage, count_open, in_link_table, matching_open, open_rows,
+)
 from app.queries.pledges import commitment_figures
 
 ZERO = Decimal(0)
@@ -42,10 +44,10 @@ def open_offer_ids(filters: OfferFilters, limit: int, offset: int = 0) -> list[i
     return list(db.session.scalars(query))
 
 
-def count_open_offers(filters: OfferFilters) -> int:
-    """How many open offers match the filters."""
+def count_open_offers(filters: OfferFilters, cap: int | None = None) -> int:
+    """How many open offers match the filters (at most cap + 1 when capped)."""
     offers = open_rows(Offer.__table__, "open_by_id")
-    return db.session.scalar(_matching(select(func.count()).select_from(offers), offers, filters))
+    return count_open(offers, lambda query: _matching(query, offers, filters), cap)
 
 
 def _offer_rows(ids: list[int]):
