@@ -17,13 +17,13 @@ from app.queries.kpis import contract_kpis
 from app.queries.policy import council_policy
 from app.queries.portfolio import PORTFOLIO_COLUMNS, SORTS, PortfolioFilters, portfolio, portfolio_csv_rows
 from app.queries.reference import active_theme_choices
-from app.queries.reports import LEDGER_COLUMNS, contract_months, ledger_csv_rows
+from app.queries.reports import contract_months, ledger_csv_file
 from app.queries.suggestions import commitment_suggestions
 from app.services import contracts
 from app.web.answers import carry_out, found, refuse_move
 from app.web.guards import role_required
 from app.web.charts import LineChart, pounds_line_chart
-from app.web.csv_download import csv_response
+from app.web.csv_download import csv_file_response, csv_response
 from app.web.request import enum_arg, id_arg, page_arg
 
 
@@ -141,9 +141,8 @@ def _progress_chart(contract, months) -> LineChart:
 def ledger_csv(contract_id: int):
     """Every ledger entry of a contract with its evidence columns, as CSV (streamed)."""
     contract = _own_contract(contract_id)
-    return csv_response(f"ledger-{contract.reference}-{date.today().isoformat()}.csv".replace("/", "-"),
-                        LEDGER_COLUMNS,
-                        ledger_csv_rows(LedgerEntry.contract_id == contract.id))
+    return csv_file_response(f"ledger-{contract.reference}-{date.today().isoformat()}.csv".replace("/", "-"),
+                             ledger_csv_file(LedgerEntry.contract_id == contract.id))
 
 
 @bp.route("/<int:contract_id>/end", methods=["GET", "POST"])

@@ -2,17 +2,20 @@
 
 Every pound here is a sum of ledger entries; periods use the delivery date; financial years run 1 April to 31 March.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Numeric, Select, case, cast, func, literal, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.formatting import pounds_decimal
 from app.models import Contract, LedgerEntry, Measure, Need, Offer, OfferRequest, Organisation, Pledge, User
 from app.models.evidence import EvidenceFile
+from app.csv_format import copy_csv, csv_text, sql_text_cell
 
 
 @dataclass(frozen=True)
@@ -112,23 +115,55 @@ LEDGER_COLUMNS = (
 ENTRIES_PER_BATCH = 5000
 
 
-def _ledger_batch(conditions, after_id: int) -> list:
-    """The next batch of ledger entries (by id) as plain rows with their evidence columns, in one query."""
+def _ledger_select(columns_of) -> Select:
+    """A select over ledger entries joined to who confirmed them, the two organisations, contract, measure and pledge.
+
+    `columns_of(confirmer_org, vcse, supplier)` gives the columns, in LEDGER_COLUMNS order.
+    """
     vcse, supplier, confirmer_org = aliased(Organisation), aliased(Organisation), aliased(Organisation)
-    return db.session.execute(
-        select(LedgerEntry.id, LedgerEntry.delivered_on, LedgerEntry.created_at, User.name, confirmer_org.name,
-               vcse.name, supplier.name, Contract.reference, func.coalesce(Need.title, Offer.title),
-               LedgerEntry.need_id, Pledge.offer_request_id, LedgerEntry.pledge_id, LedgerEntry.commitment_id,
-               Measure.code, Measure.name, Measure.unit, LedgerEntry.quantity, LedgerEntry.pence_per_unit,
-               LedgerEntry.value_pence, LedgerEntry.reverses_id, LedgerEntry.reason, Pledge.delivery_note,
-               LedgerEntry.story)
+    return (
+        select(*columns_of(confirmer_org, vcse, supplier))
         .join(User, User.id == LedgerEntry.confirmed_by_id).join(confirmer_org, confirmer_org.id == User.organisation_id)
         .join(vcse, vcse.id == LedgerEntry.vcse_id).join(supplier, supplier.id == LedgerEntry.supplier_id)
         .join(Contract, Contract.id == LedgerEntry.contract_id).join(Measure, Measure.id == LedgerEntry.measure_id)
         .join(Pledge, Pledge.id == LedgerEntry.pledge_id).outerjoin(Need, Need.id == LedgerEntry.need_id)
         .outerjoin(OfferRequest, OfferRequest.id == Pledge.offer_request_id)
-        .outerjoin(Offer, Offer.id == OfferRequest.offer_id)
+        .outerjoin(Offer, Offer.id == OfferRequest.offer_id))
+
+
+def _ledger_batch(conditions, after_id: int) -> list:
+    """The next batch of ledger entries (by id) as plain rows with their evidence columns, in one query."""
+    return db.session.execute(_ledger_select(lambda confirmer_org, vcse, supplier: (
+        LedgerEntry.id, LedgerEntry.delivered_on, LedgerEntry.created_at, User.name, confirmer_org.name,
+        vcse.name, supplier.name, Contract.reference, func.coalesce(Need.title, Offer.title),
+        LedgerEntry.need_id, Pledge.offer_request_id, LedgerEntry.pledge_id, LedgerEntry.commitment_id,
+        Measure.code, Measure.name, Measure.unit, LedgerEntry.quantity, LedgerEntry.pence_per_unit,
+        LedgerEntry.value_pence, LedgerEntry.reverses_id, LedgerEntry.reason, Pledge.delivery_note,
+        LedgerEntry.story))
         .where(*conditions, LedgerEntry.id > after_id).order_by(LedgerEntry.id).limit(ENTRIES_PER_BATCH)).all()
+
+
+def _ledger_copy_select(conditions) -> Select:
+    """The ledger CSV's rows formatted by PostgreSQL exactly as `ledger_csv_rows` and `csv_text` write them."""
+    def pounds(pence):
+        return cast(cast(pence, Numeric(20, 0)) / 100, Numeric(20, 2))
+
+    def delivery_only(value):
+        return case((LedgerEntry.reverses_id.is_(None), value))
+
+    files = (select(func.string_agg(EvidenceFile.original_name, aggregate_order_by(literal("; "), EvidenceFile.id)))
+             .where(EvidenceFile.pledge_id == LedgerEntry.pledge_id).scalar_subquery())
+    return _ledger_select(lambda confirmer_org, vcse, supplier: (
+        LedgerEntry.id, func.to_char(LedgerEntry.delivered_on, "YYYY-MM-DD"),
+        func.to_char(LedgerEntry.created_at, 'YYYY-MM-DD"T"HH24:MI:SS'), sql_text_cell(User.name),
+        sql_text_cell(confirmer_org.name), sql_text_cell(vcse.name), sql_text_cell(supplier.name),
+        sql_text_cell(Contract.reference), sql_text_cell(func.coalesce(Need.title, Offer.title)),
+        LedgerEntry.need_id, Pledge.offer_request_id, LedgerEntry.pledge_id, LedgerEntry.commitment_id,
+        sql_text_cell(Measure.code), sql_text_cell(Measure.name), sql_text_cell(Measure.unit), LedgerEntry.quantity,
+        pounds(LedgerEntry.pence_per_unit), pounds(LedgerEntry.value_pence), LedgerEntry.reverses_id,
+        sql_text_cell(LedgerEntry.reason), sql_text_cell(delivery_only(Pledge.delivery_note)),
+        sql_text_cell(delivery_only(LedgerEntry.story)), sql_text_cell(delivery_only(files)))
+    ).where(*conditions).order_by(LedgerEntry.id)
 
 
 def _evidence_names(pledge_ids: list[int]) -> dict[int, list[str]]:
@@ -139,6 +174,13 @@ def _evidence_names(pledge_ids: list[int]) -> dict[int, list[str]]:
             .where(EvidenceFile.pledge_id.in_(pledge_ids)).order_by(EvidenceFile.id)):
         names.setdefault(pledge_id, []).append(name)
     return names
+
+
+def ledger_csv_file(*conditions) -> Iterable[str | bytes]:
+    """The CSV of the ledger entries matching conditions, in chunks: PostgreSQL writes it itself (COPY), else Python."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return copy_csv(LEDGER_COLUMNS, _ledger_copy_select(conditions))
+    return csv_text(LEDGER_COLUMNS, ledger_csv_rows(*conditions))
 
 
 def ledger_csv_rows(*conditions):

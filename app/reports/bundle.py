@@ -7,7 +7,7 @@ from flask import url_for
 from app.formatting import pounds_decimal
 from app.queries.annual_report import AnnualReport
 from app.reports.overview import _table_rows
-from app.web.csv_download import csv_text
+from app.csv_format import csv_text
 
 OVERVIEW_TABLES = ("theme", "area", "measure", "supplier", "needs-by-kind", "needs-by-area", "timings")
 

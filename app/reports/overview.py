@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from app.formatting import pounds_decimal
 from app.queries.overview import council_overview, entries_in_period
-from app.queries.reports import LEDGER_COLUMNS, FinancialYear, ledger_csv_rows
+from app.queries.reports import FinancialYear, ledger_csv_file
 from app.reports import bp
 from app.reports.period import period_choice
-from app.web.csv_download import csv_response
+from app.web.csv_download import csv_file_response, csv_response
 
 CSV_TABLES = ("entries", "theme", "area", "measure", "supplier", "month", "needs-by-kind", "needs-by-area", "timings",
               "oldest-open-needs")
@@ -58,6 +58,6 @@ def overview_csv(key: str):
         abort(400)
     filename = f"overview-{key}-{choice.period.start}-to-{choice.period.end}.csv"
     if key == "entries":
-        return csv_response(filename, LEDGER_COLUMNS,
-                            ledger_csv_rows(*entries_in_period(current_user.organisation_id, choice.period)))
+        entries = entries_in_period(current_user.organisation_id, choice.period)
+        return csv_file_response(filename, ledger_csv_file(*entries))
     return csv_response(filename, *_table_rows(council_overview(current_user.organisation_id, choice.period), key))
