@@ -134,3 +134,24 @@ def test_the_pages_of_requests_for_a_suppliers_offers_run_a_fixed_number_of_quer
             assert client.get("/supplier/offers?requests_page=2").status_code == 200
         counts.append(counter["n"])
     assert len(set(counts)) == 1, counts
+
+
+def test_the_form_says_what_is_left_to_offer_as_the_refusal_counts_it(app, client, world):
+    # 100 hours: the open 20-hour offer and 30 pledged to a need leave 50; a draft of 60 sets nothing aside.
+    factories_ledger.offered_pledge(app, world.ledger.need, world.ledger.commitment, world.ledger.supplier_user, "30")
+    draft = fo.offer(app, world.ledger.commitment, status="draft", quantity="60", area_ids=[world.area],
+                     theme_ids=[world.theme])
+    pending = fo.offer(app, world.ledger.commitment, status="pending_review", quantity="10", area_ids=[world.area],
+                       theme_ids=[world.theme])
+    login_as(client, app, world.ledger.supplier_user)
+
+    new = client.get("/supplier/offers/new").get_data(as_text=True)
+    editing = client.get(f"/supplier/offers/{draft}/edit").get_data(as_text=True)
+
+    assert "40 hours left to offer, due by" in new                # 100 - 20 open - 10 pending - 30 pledged
+    assert "40 hours left to offer, due by" in editing            # the draft's own 60 is not counted against it
+    assert _post(app, client, world, "41").status_code == 422     # the refusal counts the same
+    with app.app_context():
+        db.session.get(Offer, pending).status = OfferStatus.DRAFT
+        db.session.commit()
+    assert "50 hours left to offer, due by" in client.get("/supplier/offers/new").get_data(as_text=True)

@@ -58,25 +58,35 @@ def requested_by_commitment(commitment_ids) -> dict[int, Decimal]:
     return {commitment_id: Decimal(total or 0) for commitment_id, total in rows}
 
 
-def reserved_by_offers(commitment_id: int, *, except_offer_id: int | None = None) -> Decimal:
-    """What a commitment's open and pending offers still set aside: each one's total less what its requests hold
-    (those already count in `held_by_commitment`), so nothing is counted twice."""
-    query = select(Offer.id, Offer.quantity).where(Offer.commitment_id == commitment_id,
-                                                   Offer.status.in_(RESERVING_OFFER_STATUSES))
+def reserved_by_offers(commitment_ids: list[int], *, except_offer_id: int | None = None) -> dict[int, Decimal]:
+    """What each commitment's open and pending offers still set aside: each offer's total less what its requests
+    hold (those already count in `held_by_commitment`), so nothing is counted twice."""
+    query = select(Offer.id, Offer.commitment_id, Offer.quantity).where(
+        Offer.commitment_id.in_(commitment_ids), Offer.status.in_(RESERVING_OFFER_STATUSES))
     if except_offer_id is not None:
         query = query.where(Offer.id != except_offer_id)
-    offers = db.session.execute(query).all()
-    held = held_by_offer([offer_id for offer_id, _ in offers])
-    return sum((max(quantity - held.get(offer_id, Decimal(0)), Decimal(0)) for offer_id, quantity in offers),
-               Decimal(0))
+    offers = db.session.execute(query).all() if commitment_ids else []
+    held = held_by_offer([offer_id for offer_id, _, _ in offers])
+    reserved: dict[int, Decimal] = {}
+    for offer_id, commitment_id, quantity in offers:
+        reserved[commitment_id] = (reserved.get(commitment_id, Decimal(0))
+                                   + max(quantity - held.get(offer_id, Decimal(0)), Decimal(0)))
+    return reserved
+
+
+def left_for_offers(commitments, *, except_offer_id: int | None = None) -> dict[int, Decimal]:
+    """What an offer may still draw on each commitment: its quantity less what pledges and waiting requests hold
+    and what its other open and pending offers set aside (never below zero), in a fixed number of queries."""
+    ids = [commitment.id for commitment in commitments]
+    held = held_by_commitment(ids) if ids else {}
+    reserved = reserved_by_offers(ids, except_offer_id=except_offer_id)
+    return {commitment.id: max(commitment.quantity - held.get(commitment.id, Decimal(0))
+                               - reserved.get(commitment.id, Decimal(0)), Decimal(0)) for commitment in commitments}
 
 
 def left_for_offer(commitment, *, except_offer_id: int | None = None) -> Decimal:
-    """What an offer may still draw on a commitment: its quantity less what pledges and waiting requests hold
-    and what its other open and pending offers set aside (never below zero)."""
-    held = held_by_commitment([commitment.id]).get(commitment.id, Decimal(0))
-    reserved = reserved_by_offers(commitment.id, except_offer_id=except_offer_id)
-    return max(commitment.quantity - held - reserved, Decimal(0))
+    """`left_for_offers` for one commitment."""
+    return left_for_offers([commitment], except_offer_id=except_offer_id)[commitment.id]
 
 
 def held_by_offer(offer_ids: list[int]) -> dict[int, Decimal]:

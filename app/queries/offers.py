@@ -11,11 +11,10 @@ from app.models import (
     Commitment, Contract, ContractStatus, Offer, OfferRequest, OfferRequestStatus, OfferStatus, Pledge, offer_areas,
     offer_themes,
 )
-from app.queries.capacity import held_by_offer
+from app.queries.capacity import held_by_offer, left_for_offers
 from app.queries.needs import (
     NeedFilters, OpenListingsPage, count_open, in_link_table, matching_open, open_rows,
 )
-from app.queries.pledges import commitment_figures
 
 ZERO = Decimal(0)
 OFFER_SORTS = {"newest": "Newest first", "ending": "Ending soonest"}
@@ -154,8 +153,10 @@ class CommitmentChoice:
     left: Decimal
 
 
-def offerable_commitments(supplier_id: int, today: date | None = None) -> list[CommitmentChoice]:
-    """The supplier's commitments on running contracts, in term, with what is left of each (for the offer form)."""
+def offerable_commitments(supplier_id: int, today: date | None = None, *,
+                          offer_id: int | None = None) -> list[CommitmentChoice]:
+    """The supplier's commitments on running contracts, in term, with what an offer may still draw on each (for the
+    offer form; editing an offer, its own reservation is not counted against it)."""
     today = today or date.today()
     commitments = list(db.session.scalars(
         select(Commitment).join(Commitment.contract)
@@ -163,7 +164,8 @@ def offerable_commitments(supplier_id: int, today: date | None = None) -> list[C
                Contract.starts_on <= today, Contract.ends_on >= today)
         .options(joinedload(Commitment.contract), joinedload(Commitment.measure))
         .order_by(Commitment.due_on, Commitment.id)))
-    return [CommitmentChoice(row.commitment, row.left) for row in commitment_figures(commitments, today)]
+    left = left_for_offers(commitments, except_offer_id=offer_id)
+    return [CommitmentChoice(commitment, left[commitment.id]) for commitment in commitments]
 
 
 def offer_pledge(request_id: int) -> Pledge | None:

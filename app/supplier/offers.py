@@ -15,14 +15,15 @@ from app.web.answers import carry_out, found, refuse_move
 from app.web.request import page_arg
 
 
-def _offer_form(**kwargs) -> tuple[OfferForm, list]:
+def _offer_form(offer_id: int | None, **kwargs) -> tuple[OfferForm, list]:
     """The offer form with this supplier's running commitments and today's areas and themes."""
-    form, choices = OfferForm(**kwargs), queries.offerable_commitments(current_user.organisation_id)
+    form = OfferForm(**kwargs)
+    choices = queries.offerable_commitments(current_user.organisation_id, offer_id=offer_id)
     form.commitment_id.choices = [(row.commitment.id, f"{row.commitment.contract.reference}: "
                                    f"{row.commitment.measure.name}") for row in choices]
     form.area_ids.choices = select_choices(active_area_choices())
     form.theme_ids.choices = select_choices(active_theme_choices())
-    return form, [{"hint": {"text": f"{with_unit(row.left, row.commitment.measure.unit)} left, due by "
+    return form, [{"hint": {"text": f"{with_unit(row.left, row.commitment.measure.unit)} left to offer, due by "
                                     f"{long_date(row.commitment.due_on)}"}} for row in choices]
 
 
@@ -47,7 +48,7 @@ def _form_data(offer) -> dict:
 
 def _save_form(offer_id: int | None, data: dict | None = None):
     """Save the offer form through the service (then submit it if asked) and answer."""
-    form, hints = _offer_form(data=data) if data else _offer_form()
+    form, hints = _offer_form(offer_id, data=data) if data else _offer_form(offer_id)
     return carry_out(
         lambda: service.save_offer(current_user, _input(form), offer_id=offer_id, submit=form.submit_review.data),
         form=form, then=lambda offer: url_for(".offer", offer_id=offer.id),
