@@ -151,8 +151,10 @@ def _ledger_copy_select(conditions) -> Select:
     def delivery_only(value):
         return case((LedgerEntry.reverses_id.is_(None), value))
 
-    files = (select(func.string_agg(EvidenceFile.original_name, aggregate_order_by(literal("; "), EvidenceFile.id)))
-             .where(EvidenceFile.pledge_id == LedgerEntry.pledge_id).scalar_subquery())
+    files = (select(EvidenceFile.pledge_id,
+                    func.string_agg(EvidenceFile.original_name,
+                                    aggregate_order_by(literal("; "), EvidenceFile.id)).label("names"))
+             .group_by(EvidenceFile.pledge_id).subquery())
     return _ledger_select(lambda confirmer_org, vcse, supplier: (
         LedgerEntry.id, func.to_char(LedgerEntry.delivered_on, "YYYY-MM-DD"),
         func.to_char(LedgerEntry.created_at, 'YYYY-MM-DD"T"HH24:MI:SS'), sql_text_cell(User.name),
@@ -162,8 +164,9 @@ def _ledger_copy_select(conditions) -> Select:
         sql_text_cell(Measure.code), sql_text_cell(Measure.name), sql_text_cell(Measure.unit), LedgerEntry.quantity,
         pounds(LedgerEntry.pence_per_unit), pounds(LedgerEntry.value_pence), LedgerEntry.reverses_id,
         sql_text_cell(LedgerEntry.reason), sql_text_cell(delivery_only(Pledge.delivery_note)),
-        sql_text_cell(delivery_only(LedgerEntry.story)), sql_text_cell(delivery_only(files)))
-    ).where(*conditions).order_by(LedgerEntry.id)
+        sql_text_cell(delivery_only(LedgerEntry.story)), sql_text_cell(files.c.names))
+    ).outerjoin(files, (files.c.pledge_id == LedgerEntry.pledge_id) & LedgerEntry.reverses_id.is_(None)
+                ).where(*conditions).order_by(LedgerEntry.id)
 
 
 def _evidence_names(pledge_ids: list[int]) -> dict[int, list[str]]:
