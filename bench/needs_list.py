@@ -10,6 +10,7 @@ approved VCSE organisations and needs, then times GET requests with the Flask te
 go to bench/results/needs_list-<db>.json and the results section of bench/README.md.
 """
 import argparse
+import gc
 import itertools
 import json
 import os
@@ -86,8 +87,11 @@ def bulk_insert(table, rows: list[dict]) -> None:
 
 
 def build_app(url: str):
-    """The real app on the benchmark database ("testing": no secrets needed, mail suppressed)."""
-    return create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    """The real app on the benchmark database ("testing": no secrets needed, mail suppressed), its start-up objects
+    frozen out of the garbage collector's way as wsgi.py does in production."""
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    gc.freeze()
+    return app
 
 
 def build_schema(app) -> None:

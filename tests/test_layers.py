@@ -22,7 +22,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 LAYER = {
     "extensions": 0, "errors": 0, "formatting": 0, "sanitise": 0,
     "models": 1, "permissions": 1,
-    "queries": 2,
+    "queries": 2, "csv_format": 2,
     "services": 3, "email": 3,
     "forms": 4, "web": 4,
     "app": 5, "cli": 5, "demo": 5,

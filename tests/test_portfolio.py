@@ -14,6 +14,7 @@ from app.models import (
     User,
 )
 from app.models.progress import Rag, rag_status
+from app.models.reference import value_in_pence
 from app.services import ledger, pledges
 from tests import factories_ledger as fl
 from tests.conftest import csrf_token
@@ -78,7 +79,9 @@ def world(app, make):
     with app.app_context():
         ledger.reverse_entry(entries[1], db.session.get(User, w.moderator), reason="Counted twice")
     fl.offered_pledge(app, w.need, w.commitment, w.supplier_user, "20")
+    fl.offered_pledge(app, w.need, w.commitment, w.supplier_user, "2.5")  # 3,052.5p: rounds half up to 3,053p
     fl.delivered_pledge(app, w.need, w.commitment, w.supplier_user, w.vcse_user, "5")
+    fl.delivered_pledge(app, w.need, w.commitment, w.supplier_user, w.vcse_user, "0.1")
     w.behind, w.empty, w.other_supplier, w.other_user, w.second_manager = (
         behind, empty, other_supplier, other_user, second_manager)
     return w
@@ -106,17 +109,27 @@ def test_every_portfolio_figure_is_recomputed_from_ledger_and_pledge_rows(client
             proxy = {c.id: c.measure.pence_per_unit_on(TODAY) for c in contract.commitments}
             committed = sum(round(c.quantity * proxy[c.id]) for c in contract.commitments)
             assert Decimal(row["Committed at today's proxy values (£)"]) == Decimal(committed) / 100
-            open_pledges = db.session.scalars(select(Pledge).join(Commitment).where(
-                Commitment.contract_id == contract.id)).all()
-            pledged = sum(round(p.quantity * proxy[p.commitment_id]) for p in open_pledges
-                          if p.status in (PledgeStatus.OFFERED, PledgeStatus.ACCEPTED))
-            delivered = sum(round(p.delivered_quantity * proxy[p.commitment_id]) for p in open_pledges
-                            if p.status in (PledgeStatus.DELIVERED, PledgeStatus.DISPUTED))
+            pledged = delivered = 0
+            for commitment in contract.commitments:  # each commitment's units at today's value, rounded half up
+                pledges_on = db.session.scalars(select(Pledge).where(Pledge.commitment_id == commitment.id)).all()
+                pledged += value_in_pence(sum((p.quantity for p in pledges_on if p.status in (
+                    PledgeStatus.OFFERED, PledgeStatus.ACCEPTED)), Decimal(0)), proxy[commitment.id])
+                delivered += value_in_pence(sum((p.delivered_quantity for p in pledges_on if p.status in (
+                    PledgeStatus.DELIVERED, PledgeStatus.DISPUTED)), Decimal(0)), proxy[commitment.id])
             assert Decimal(row["Pledged at today's proxy values (£)"]) == Decimal(pledged) / 100
             assert Decimal(row["Delivered awaiting confirmation at today's proxy values (£)"]) == Decimal(delivered) / 100
     assert rows == {}
     # 10 units confirmed at £12.21, and 7.5 confirmed then reversed: £122.10 net, to the penny.
     assert confirmed[world.contract] == 12_210
+    assert rows_pledged(client, world) == ("274.73", "62.27")  # 22.5 and 5.1 units at £12.21, rounded half up
+
+
+def rows_pledged(client, world) -> tuple[str, str]:
+    """The world's main contract's pledged and delivered-awaiting-confirmation pounds in the portfolio CSV."""
+    row = next(r for r in _csv(client.get("/contracts/portfolio.csv")) if r["Reference"] != "B-BEHIND"
+               and r["Reference"] != "C-EMPTY")
+    return (row["Pledged at today's proxy values (£)"],
+            row["Delivered awaiting confirmation at today's proxy values (£)"])
 
 
 def test_overdue_rag_and_policy_flags_show_on_the_page(client, login, world):
@@ -317,3 +330,15 @@ def test_another_councils_ledger_csv_is_not_found(app, client, login, world, mak
     other = make.organisation(kind="buyer", name="Another Council")
     login(make.council_user("contract_manager", organisation_id=other))
     assert client.get(f"/contracts/{world.contract}/ledger.csv").status_code == 404
+
+
+def test_a_commitment_met_by_fractions_is_not_overdue(app, client, login, make):
+    # 0.7 + 0.1 is 0.7999... in binary fractions (SQLite's numerics): the count must still see 0.8 met.
+    w = fl.ledger_world(app, make, need_quantity="10", commitment_quantity="5")
+    yesterday = TODAY - timedelta(days=1)
+    met, short = (fl.commitment(app, w.contract, w.measure, quantity, due_on=yesterday) for quantity in ("0.8", "0.3"))
+    for commitment, quantity in ((met, "0.7"), (met, "0.1"), (short, "0.1"), (short, "0.1")):
+        fl.confirmed_entry(app, w.need, commitment, w.supplier_user, w.vcse_user, quantity)
+    login(w.manager)
+    row, = _csv(client.get("/contracts/portfolio.csv"))
+    assert row["Overdue commitments"] == "1"    # only the 0.3 with 0.2 confirmed

@@ -103,6 +103,13 @@ def test_413_page(client):
     assert_site_error_page(response, 413, "What you sent is too large")
 
 
+def test_a_body_too_large_is_a_413_even_where_the_view_never_reads_it(client):
+    # A one-click unsubscribe never reads its body; a bad token alone would be a 400.
+    response = client.post("/unsubscribe/not-a-token", data={"reason": "x" * (2 * 1024 * 1024 + 10)})
+    assert_site_error_page(response, 413, "What you sent is too large")
+    assert client.post("/unsubscribe/not-a-token", data={"reason": "x"}).status_code == 400
+
+
 def test_429_page(client):
     client.get("/sign-in")
     for _ in range(10):

@@ -2,7 +2,9 @@
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import Enum
+from sqlalchemy import Enum, Integer
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 
 def utcnow() -> datetime:
@@ -13,6 +15,27 @@ def utcnow() -> datetime:
 def enum_type(enum_class: type[enum.Enum], length: int = 20) -> Enum:
     """A column type storing an enum by its value as plain text (no database enum type to migrate)."""
     return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class days_between(FunctionElement):  # noqa: N801  (used like a SQL function)
+    """SQL for the whole days from one date to a later one, `(later - earlier).days` in Python."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between(element, compiler, **kw):
+    """PostgreSQL subtracts dates to a number of days."""
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"({later} - {earlier})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_on_sqlite(element, compiler, **kw):
+    """SQLite keeps dates as text: subtract their Julian day numbers."""
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
 class LabelledEnum(str, enum.Enum):

@@ -2,7 +2,9 @@
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint, false
+from sqlalchemy import (
+    BigInteger, Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint, case, false, func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import permissions
@@ -10,7 +12,7 @@ from app.extensions import db
 from app.models.base import LabelledEnum, enum_type, utcnow
 from app.models.lifecycle import HasLifecycle, Move
 from app.models.organisation import Organisation
-from app.models.reference import Area, Measure, Theme
+from app.models.reference import Area, Measure, Theme, hundredths_sql
 from app.models.user import Role
 
 
@@ -58,6 +60,19 @@ def target_in_pence(kind: TargetKind, value_pence: int, pence: int | None, perce
 def ended_or_ends_on(status: ContractStatus, ended_on: date | None, ends_on: date) -> date:
     """The last day of a contract's term: the day it was ended early, or its end date."""
     return ended_on if status is ContractStatus.ENDED and ended_on is not None else ends_on
+
+
+def target_in_pence_sql(contract):
+    """`target_in_pence` as SQL over the contracts table (or an alias): exact whole numbers on both databases."""
+    percent = hundredths_sql(func.coalesce(contract.target_percent, 0))
+    return case((contract.target_kind == TargetKind.PERCENT, (contract.value_pence * percent + 5000) // 10000),
+                else_=func.coalesce(contract.target_pence, 0))
+
+
+def ended_or_ends_on_sql(contract):
+    """`ended_or_ends_on` as SQL over the contracts table (or an alias)."""
+    return case(((contract.status == ContractStatus.ENDED) & contract.ended_on.is_not(None), contract.ended_on),
+                else_=contract.ends_on)
 
 
 class Contract(HasLifecycle, db.Model):

@@ -1,9 +1,10 @@
 """How far along a contract is: its RAG status, by a rule shown on the portfolio page."""
 from datetime import date
-from decimal import Decimal
+
+from sqlalchemy import case
 
 from app.models.base import LabelledEnum
-from app.models.suggestion import percent_elapsed
+from app.models.suggestion import percent_elapsed, percent_elapsed_sql
 
 # Green when confirmed value, as a % of target, is no more than GREEN_MARGIN points behind the % of the term gone;
 # amber down to AMBER_MARGIN points behind; red beyond that; grey before the contract starts or with no target.
@@ -35,11 +36,32 @@ def term_gone_percent(starts_on: date, ends_on: date, today: date) -> int:
     return percent_elapsed(starts_on, ends_on, today)
 
 
+def term_gone_percent_sql(starts_on, ends_on, today):
+    """`term_gone_percent` as SQL."""
+    return percent_elapsed_sql(starts_on, ends_on, today)
+
+
 def rag_status(confirmed_pence: int, target_pence: int, starts_on: date, ends_on: date, today: date) -> Rag:
     """A contract's RAG status by RAG_RULE."""
-    if today < starts_on or target_pence <= 0:
+    return rag_for_term(confirmed_pence, target_pence, term_gone_percent(starts_on, ends_on, today),
+                        started=today >= starts_on)
+
+
+def rag_for_term(confirmed_pence: int, target_pence: int, term_gone: int, *, started: bool) -> Rag:
+    """RAG_RULE for a contract whose term_gone percent is already known, in exact whole numbers:
+    points behind = term_gone - confirmed * 100 / target, so "behind <= margin" is
+    (term_gone - margin) * target <= confirmed * 100."""
+    if not started or target_pence <= 0:
         return Rag.GREY
-    behind = term_gone_percent(starts_on, ends_on, today) - Decimal(confirmed_pence) * 100 / target_pence
-    if behind <= GREEN_MARGIN:
+    confirmed = confirmed_pence * 100
+    if (term_gone - GREEN_MARGIN) * target_pence <= confirmed:
         return Rag.GREEN
-    return Rag.AMBER if behind <= AMBER_MARGIN else Rag.RED
+    return Rag.AMBER if (term_gone - AMBER_MARGIN) * target_pence <= confirmed else Rag.RED
+
+
+def rag_sql(confirmed_pence, target_pence, term_gone, starts_on, today):
+    """`rag_for_term` as SQL: the status's value ("green", ...), in the same whole numbers."""
+    confirmed = confirmed_pence * 100
+    return case(((starts_on > today) | (target_pence <= 0), Rag.GREY.value),
+                ((term_gone - GREEN_MARGIN) * target_pence <= confirmed, Rag.GREEN.value),
+                ((term_gone - AMBER_MARGIN) * target_pence <= confirmed, Rag.AMBER.value), else_=Rag.RED.value)

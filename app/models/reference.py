@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, cast, event, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -94,6 +94,17 @@ def value_in_pence(quantity: Decimal, pence_per_unit: int | None) -> int:
     if pence_per_unit is None:
         return 0
     return int((quantity * pence_per_unit).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def hundredths_sql(quantity):
+    """SQL for a quantity of at most two decimal places as a whole number of hundredths, exactly on both databases
+    (SQLite keeps numerics as binary fractions: 0.7 + 0.1 is 0.7999..., which this rounds to 80)."""
+    return cast(func.round(quantity * 100), BigInteger)
+
+
+def value_in_pence_sql(quantity, pence_per_unit):
+    """`value_in_pence` as SQL, for a quantity of at least zero: NULL for a measure counted in units only."""
+    return (hundredths_sql(quantity) * pence_per_unit + 50) // 100
 
 
 class ProxyValue(db.Model):

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, case
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.formatting import long_date, mid_sentence
-from app.models.base import utcnow
+from app.models.base import days_between, utcnow
 
 
 SAME_MEASURE_POINTS = 30
@@ -103,6 +103,13 @@ def percent_elapsed(starts_on: date, due_on: date, today: date) -> int:
     if span <= 0:
         return 100 if today >= due_on else 0
     return max(0, min(100, (today - starts_on).days * 100 // span))
+
+
+def percent_elapsed_sql(starts_on, due_on, today):
+    """`percent_elapsed` as SQL over date columns or expressions, today a bound date."""
+    span, gone = days_between(due_on, starts_on), days_between(today, starts_on)
+    return case((span <= 0, case((due_on <= today, 100), else_=0)), (gone <= 0, 0), (gone >= span, 100),
+                else_=gone * 100 // span)
 
 
 def behind_points(delivered_percent: int, elapsed_percent: int) -> int:

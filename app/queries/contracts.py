@@ -23,23 +23,23 @@ def percent_of(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
 
 def council_suppliers(buyer_id: int) -> list[tuple[int, str]]:
     """(id, name) of the suppliers holding the council's contracts, for the list's filter."""
-    return [(s.id, s.name) for s in db.session.scalars(
-        select(Organisation)
+    return [(row.id, row.name) for row in db.session.execute(
+        select(Organisation.id, Organisation.name)
         .where(Organisation.id.in_(select(Contract.supplier_id).where(Contract.buyer_id == buyer_id)))
         .order_by(Organisation.name))]
 
 
 def approved_supplier_choices() -> list[tuple[int, str]]:
     """(id, name) of every approved supplier, for the contract form."""
-    return [(s.id, s.name) for s in db.session.scalars(
-        select(Organisation).where(Organisation.kind == OrganisationKind.SUPPLIER,
+    return [(row.id, row.name) for row in db.session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.kind == OrganisationKind.SUPPLIER,
                                    Organisation.status == OrganisationStatus.APPROVED).order_by(Organisation.name))]
 
 
 def contract_manager_choices(buyer_id: int) -> list[tuple[int, str]]:
     """(id, name) of the council's current users holding the contract manager role."""
-    return [(u.id, u.name) for u in db.session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
+    return [(row.id, row.name) for row in db.session.execute(
+        select(User.id, User.name).join(UserRole, UserRole.user_id == User.id)
         .where(User.organisation_id == buyer_id, User.is_removed.is_(False), UserRole.role == Role.CONTRACT_MANAGER)
         .order_by(User.name))]
 

@@ -1,5 +1,5 @@
 """The request every page sees, and reading numbers from its URL without ever failing on them."""
-from flask import Request, current_app, request
+from flask import Request, abort, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
@@ -51,6 +51,14 @@ class AppRequest(Request):
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
         self._max_content_length = value
+
+
+def refuse_a_body_too_large() -> None:
+    """413 for a request that says its body is larger than it may be, before any view runs: a view that never reads
+    its body (a one-click unsubscribe) must refuse it as one that does."""
+    limit = request.max_content_length
+    if limit is not None and request.content_length is not None and request.content_length > limit:
+        abort(413)
 
 
 class IdConverter(IntegerConverter):
