@@ -86,6 +86,8 @@ class Need(Listing, HasLifecycle, db.Model):
     }
     __table_args__ = (
         Index("ix_needs_status_needed_by", "status", "needed_by"),
+        # The council overview counts needs published in a period by kind, area and outcome from this index alone.
+        Index("ix_needs_published", "opened_at", "id", "status", "category", "area_id"),
         _open_index("ix_needs_open_newest", "opened_at", "id"),
         _open_index("ix_needs_open_soonest", "needed_by", "id"),
         _open_index("ix_needs_open_by_id", "id"),
