@@ -48,7 +48,7 @@ install-test: $(BIN)/.installed-test browser-deps node_modules/.installed
 # Tests run in parallel, one process per core (TEST_WORKERS=0 for one process); a whole test file stays in
 # one process. On PostgreSQL each process has its own database beside the named one: <name>_gw0, <name>_gw1...
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 test: install-test
 	env -u TEST_DATABASE_URL $(PYTEST)

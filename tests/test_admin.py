@@ -324,6 +324,30 @@ def test_admin_adds_renames_and_deactivates_an_area(client, ctx, as_admin):
     assert "Offer again" in client.get("/admin/areas").get_data(as_text=True)
 
 
+def test_an_area_keeps_its_ons_code_tidied_and_unique_and_the_change_is_audited(client, ctx, make, as_admin):
+    other = make.area("Fenwick")
+    with ctx():
+        db.session.get(Area, other).ons_code = "E06000002"
+        db.session.commit()
+    new = "/admin/areas/new"
+    assert post_form(client, new, {"name": "Ashby Vale", "ons_code": " e06 000001 "}, page=new).status_code == 303
+    with ctx():
+        area_id = db.session.scalar(select(Area.id).where(Area.name == "Ashby Vale"))
+        assert db.session.get(Area, area_id).ons_code == "E06000001"
+    page = f"/admin/areas/{area_id}/rename"
+    taken = post_form(client, page, {"name": "Ashby Vale", "ons_code": "E06000002"}, page=page)
+    malformed = post_form(client, page, {"name": "Ashby Vale", "ons_code": "E6000001"}, page=page)
+    assert taken.status_code == 422 and "Another area already has the ONS code E06000002" in taken.get_data(as_text=True)
+    assert malformed.status_code == 422
+    assert "Enter an ONS code of a letter and 8 digits, like E06000001" in malformed.get_data(as_text=True)
+    assert post_form(client, page, {"name": "Ashby Vale", "ons_code": ""}, page=page).status_code == 303
+    with ctx():
+        assert db.session.get(Area, area_id).ons_code is None
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "area.ons_code_changed")).one()
+        assert (event.data["old_code"], event.data["new_code"]) == ("E06000001", None)
+    assert "E06000002" in client.get("/admin/areas").get_data(as_text=True)
+
+
 def test_duplicate_area_name_is_refused_whatever_the_case(client, make, as_admin):
     make.area("Fenwick")
     response = post_form(client, "/admin/areas/new", {"name": " fenwick "}, page="/admin/areas/new")

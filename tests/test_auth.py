@@ -37,7 +37,8 @@ def sign_in(client, email: str, password: str = PASSWORD, *, remember: bool = Fa
 
 def registration(area_ids, **changes) -> dict:
     """A complete, valid registration form."""
-    data = {"kind": "vcse", "organisation_name": "Brackenford Befriending", "registered_number": "1180001",
+    data = {"kind": "vcse", "organisation_name": "Brackenford Befriending", "identifier_scheme": "GB-CHC",
+            "registered_number": "1180001",
             "areas": list(area_ids), "name": "Pat Jones", "email": "pat@example.org", "password": NEW_PASSWORD}
     data.update(changes)
     return data

@@ -28,7 +28,7 @@ def _save_form(form, call, done, kind: str, obj=None):
 def new_area():
     """Add an area."""
     form = AreaForm()
-    return _save_form(form, lambda: reference.create_area(signed_in_user(), form.name.data),
+    return _save_form(form, lambda: reference.create_area(signed_in_user(), form.name.data, form.ons_code.data),
                       lambda area: f"{area.name} has been added.", "area")
 
 
@@ -36,9 +36,10 @@ def new_area():
 def rename_area(area_id: int):
     """Rename an area."""
     area = db.get_or_404(Area, area_id)
-    form = AreaForm(data={"name": area.name})
-    return _save_form(form, lambda: reference.rename_area(signed_in_user(), area_id, form.name.data),
-                      lambda _: f"The area is now called {form.name.data.strip()}.", "area", area)
+    form = AreaForm(data={"name": area.name, "ons_code": area.ons_code or ""})
+    return _save_form(form, lambda: reference.rename_area(signed_in_user(), area_id, form.name.data,
+                                                          form.ons_code.data),
+                      lambda changed: f"{changed.name} has been saved.", "area", area)
 
 
 def _set_area_active(area_id: int, is_active: bool):

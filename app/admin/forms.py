@@ -49,10 +49,14 @@ class InviteCouncilUserForm(AppForm):
 
 
 class AreaForm(AppForm):
-    """An area's name."""
+    """An area's name and its ONS code."""
 
     name = short_answer("Area name", hint="For example, a district or ward.", required="Enter the area's name",
                         noun="Name", limit=120)
+    ons_code = StringField("ONS code (optional)", widget=GovTextInput(),
+                           description="The Office for National Statistics code for the place, like E06000001, so "
+                                       "other systems and open data can join on it.",
+                           validators=[Optional(), Length(max=20, message="ONS code must be 20 characters or fewer")])
     submit = SubmitField("Save area", widget=GovSubmitInput())
 
 

@@ -1,11 +1,12 @@
 """Forms for signing in, registering and setting passwords."""
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovCheckboxInput, GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextInput,
+    GovCheckboxesInput, GovCheckboxInput, GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput,
 )
-from wtforms import BooleanField, PasswordField, RadioField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional
 
 from app.forms.common import AppForm, email_field, new_password_field, select_choices, single_line
+from app.models.identifiers import IdentifierScheme
 
 
 class SignInForm(AppForm):
@@ -27,10 +28,16 @@ class RegisterForm(AppForm):
     organisation_name = StringField("Organisation name", widget=GovTextInput(), filters=[single_line], validators=[
         InputRequired("Enter your organisation's name"),
         Length(max=200, message="Organisation name must be 200 characters or fewer")])
+    identifier_scheme = SelectField(
+        "Which register is it on? (optional)", widget=GovSelect(), validate_choice=False,
+        description="Other systems find organisations by their number on one of these registers.",
+        choices=select_choices([("", "Not on a register")] + [(scheme.value, scheme.label)
+                                                              for scheme in IdentifierScheme]))
     registered_number = StringField(
-        "Charity or company number (optional)", widget=GovTextInput(),
-        description="If it has one. For example, 1234567 or SC012345.",
-        validators=[Optional(), Regexp(r"^[A-Za-z0-9 ]{1,20}$", message="Charity or company number must be letters and numbers only, up to 20 characters")])
+        "Its number on that register (optional)", widget=GovTextInput(), filters=[single_line],
+        description="For example, 1234567 for a charity in England or Wales, SC012345 in Scotland, or 01234567 "
+                    "for a company.",
+        validators=[Optional(), Length(max=20, message="The number must be 20 characters or fewer")])
     areas = SelectMultipleField("Which areas does it serve?", widget=GovCheckboxesInput(), coerce=int,
                                 description="Select all that apply.",
                                 validators=[InputRequired("Select at least one area your organisation serves")])

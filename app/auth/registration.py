@@ -25,7 +25,7 @@ def register():
     form.areas.choices = select_choices(active_area_choices())
     return carry_out(lambda: accounts.register_organisation(
         kind=OrganisationKind(form.kind.data), organisation_name=form.organisation_name.data,
-        registered_number=form.registered_number.data, area_ids=form.areas.data, name=form.name.data,
+        identifier_scheme=form.identifier_scheme.data, registered_number=form.registered_number.data, area_ids=form.areas.data, name=form.name.data,
         email=form.email.data, password=form.password.data),
         form=form, page=lambda f: render_template("auth/register.html", form=f),
         done=None,

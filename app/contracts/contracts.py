@@ -42,7 +42,8 @@ def _input(form: ContractForm) -> contracts.ContractInput:
         reference=form.reference.data, title=form.title.data, supplier_id=form.supplier_id.data,
         value_pence=form.value_pence.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
         contract_manager_id=form.contract_manager_id.data, target_kind=TargetKind(form.target_kind.data),
-        target_pence=form.target_pence.data, target_percent=form.target_percent.data)
+        target_pence=form.target_pence.data, target_percent=form.target_percent.data, ocid=form.ocid.data,
+        notice_id=form.notice_id.data)
 
 
 def _form_data(contract) -> dict:
@@ -50,7 +51,8 @@ def _form_data(contract) -> dict:
     return {"reference": contract.reference, "title": contract.title, "supplier_id": contract.supplier_id,
             "value_pence": contract.value_pence, "starts_on": contract.starts_on, "ends_on": contract.ends_on,
             "contract_manager_id": contract.contract_manager_id, "target_kind": contract.target_kind.value,
-            "target_pence": contract.target_pence, "target_percent": contract.target_percent}
+            "target_pence": contract.target_pence, "target_percent": contract.target_percent, "ocid": contract.ocid,
+            "notice_id": contract.notice_id}
 
 
 def _own_contract(contract_id: int):

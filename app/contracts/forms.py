@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.formatting import policy_target
 from app.models import PolicyTerms
-from app.forms.common import AppForm, one_answer_form, optional_int, select_choices
+from app.forms.common import AppForm, one_answer_form, optional_int, select_choices, single_line
 from app.forms.fields import GovDateField, PoundsField, QuantityField
 from app.models import TargetKind
 
@@ -47,6 +47,14 @@ class ContractForm(AppForm):
     target_percent = QuantityField("Target percentage", noun="Target percentage", description="For example, 10.",
                                    validators=[Optional(),
                                                NumberRange(max=100, message="Target percentage must be 100 or less")])
+    ocid = StringField("Open Contracting ID (OCID) (optional)", widget=GovTextInput(), filters=[single_line],
+                       description="If the contract is published as open contracting data, for example "
+                                   "ocds-h6vhtk-01a2b3. Its open data then links to the same contract.",
+                       validators=[Optional(), Length(max=80, message="OCID must be 80 characters or fewer")])
+    notice_id = StringField("Find a Tender notice (optional)", widget=GovTextInput(), filters=[single_line],
+                            description="The notice id of its award or contract details notice, for example "
+                                        "012345-2025.",
+                            validators=[Optional(), Length(max=20, message="Notice id must be 20 characters or fewer")])
     submit = SubmitField("Save contract", widget=GovSubmitInput())
 
     def __init__(self, *args, policy: PolicyTerms, **kwargs):

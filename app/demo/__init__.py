@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Area, Organisation, OrganisationKind, OrganisationStatus, Role, User, UserRole, utcnow
+from app.models.identifiers import IdentifierScheme
 from app.services.passwords import hash_password
 from app.services.reference_defaults import load_default_reference
 
@@ -15,7 +16,7 @@ COUNCIL_USERS = [
     ("contracts@example.gov.uk", "Casey Contracts", [Role.CONTRACT_MANAGER]),
 ]
 
-# (name, registered number, status, first user's email, name)
+# (name, registered number (7 digits: a charity in England or Wales; 8: a company), status, first user's email, name)
 VCSES = [
     ("Brackenford Befriending Scheme", "1180001", "approved", "vcse@example.org", "Val Vcse"),
     ("Women's Voices Wyvern", "1180002", "approved", "info@womensvoices.example.org", "Wren Okafor"),
@@ -24,7 +25,7 @@ VCSES = [
     ("Dunmore Family Support", "1180005", "approved", "office@dunmorefamily.example.org", "Dana Price"),
     ("Greywater Community Garden", None, "approved", "grow@greywatergarden.example.org", "Gus Hale"),
     ("Wyvern Carers Network", "1180007", "approved", "carers@wyverncarers.example.org", "Kit Lang"),
-    ("Fenwick Community Energy Co-op", "IP031234", "approved", "power@fenwickenergy.example.org", "Fen Adeyemi"),
+    ("Fenwick Community Energy Co-op", None, "approved", "power@fenwickenergy.example.org", "Fen Adeyemi"),
     ("Elmbridge Food Bank", "1180009", "pending", "help@elmbridgefood.example.org", "Elle Stone"),
     ("Quick Cash Community Ltd", None, "rejected", "admin@quickcash.example.org", "Q Cash"),
 ]
@@ -52,7 +53,8 @@ def _organisation(name: str, kind: OrganisationKind, number, status: str, areas:
     """Find or create a demo organisation by name."""
     organisation = db.session.scalars(select(Organisation).where(Organisation.name == name)).first()
     if organisation is None:
-        organisation = Organisation(name=name, kind=kind, registered_number=number,
+        scheme = None if number is None else IdentifierScheme.GB_COH if len(number) == 8 else IdentifierScheme.GB_CHC
+        organisation = Organisation(name=name, kind=kind, identifier_scheme=scheme, registered_number=number,
                                     status=OrganisationStatus(status), areas=areas)
         if status != "pending":
             organisation.decided_at = utcnow()

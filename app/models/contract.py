@@ -94,6 +94,9 @@ class Contract(HasLifecycle, db.Model):
     supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     reference: Mapped[str] = mapped_column(String(50))
     title: Mapped[str] = mapped_column(String(200))
+    # Where it is published as open contracting data: its OCID and its Find a Tender notice, if it has them.
+    ocid: Mapped[str | None] = mapped_column(String(80))
+    notice_id: Mapped[str | None] = mapped_column(String(20))
     value_pence: Mapped[int] = mapped_column(BigInteger)
     starts_on: Mapped[date]
     ends_on: Mapped[date]

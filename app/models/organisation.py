@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import LabelledEnum, enum_type, utcnow
+from app.models.identifiers import IdentifierScheme, org_id
 from app.models.lifecycle import HasLifecycle, Move
 
 
@@ -75,6 +76,8 @@ class Organisation(HasLifecycle, db.Model):
         default=OrganisationStatus.PENDING,
         index=True,
     )
+    # Its number on a register other systems know it by (Companies House, a charity regulator, PPON), with which.
+    identifier_scheme: Mapped[IdentifierScheme | None] = mapped_column(enum_type(IdentifierScheme))
     registered_number: Mapped[str | None] = mapped_column(String(20))
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None]
@@ -99,6 +102,14 @@ class Organisation(HasLifecycle, db.Model):
         return self.status is OrganisationStatus.SUSPENDED
 
     @property
+    def org_id(self) -> str | None:
+        """Its org-id.guide identifier, like GB-CHC-1234567 (None without a register and number)."""
+        return org_id(self.identifier_scheme, self.registered_number)
+
+    @property
     def number_label(self) -> str:
-        """What the registered number is called for this kind of organisation."""
+        """What its registered number is called: its register's name, or for a number given without one, what an
+        organisation of its kind usually has."""
+        if self.identifier_scheme:
+            return self.identifier_scheme.label
         return "Charity number" if self.kind is OrganisationKind.VCSE else "Company number"

@@ -26,6 +26,8 @@ class Area(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # The Office for National Statistics' code for the place (GSS), like E06000001, for other systems to join on.
+    ons_code: Mapped[str | None] = mapped_column(String(9), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -8,6 +8,7 @@ from app.models import (
     Area, Organisation, OrganisationKind, OrganisationStatus, Role, TokenPurpose, User, UserRole, utcnow,
 )
 from app.models.user import new_session_token
+from app.services.identifiers import organisation_identifier
 from app.services import notifications
 from app.services.audit import record_audit
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -46,7 +47,7 @@ def _require_strong(password: str, email: str) -> None:
 
 def register_organisation(
     *, kind: OrganisationKind, organisation_name: str, registered_number: str, area_ids: list[int],
-    name: str, email: str, password: str,
+    name: str, email: str, password: str, identifier_scheme: str | None = None,
 ) -> User:
     """Register a pending organisation with its first user and send the verification email."""
     if kind is OrganisationKind.BUYER:
@@ -54,11 +55,12 @@ def register_organisation(
     email = normalise_email(email)
     _require_new_email(email)
     _require_strong(password, email)
+    scheme, number = organisation_identifier(identifier_scheme, registered_number)
     areas = db.session.scalars(select(Area).where(Area.id.in_(area_ids), Area.is_active)).all()
     if not areas:
         raise Invalid("Select at least one area your organisation serves", "areas")
     organisation = Organisation(
-        name=organisation_name.strip(), kind=kind, registered_number=(registered_number or "").strip() or None,
+        name=organisation_name.strip(), kind=kind, identifier_scheme=scheme, registered_number=number,
         status=OrganisationStatus.PENDING, areas=list(areas),
     )
     user = User(organisation=organisation, name=name.strip(), email=email, password_hash=hash_password(password),

@@ -17,6 +17,7 @@ from app.models import (
 from app.queries.capacity import commitment_held
 from app.queries.pledges import contract_has_pledges
 from app.services.audit import add_recorded, record_audit
+from app.services.identifiers import contract_notice_id, contract_ocid
 from app.errors import Invalid, NotAllowed, NotFound
 from app.services.transactions import locked, unique_or_field_error
 
@@ -36,6 +37,8 @@ class ContractInput:
     target_kind: TargetKind
     target_pence: int | None = None
     target_percent: Decimal | None = None
+    ocid: str | None = None
+    notice_id: str | None = None
 
 
 @dataclass
@@ -85,6 +88,7 @@ def _check_contract(data: ContractInput, buyer_id: int, contract_id: int | None)
         raise Invalid("Target percentage must be between 0 and 100", "target_percent")
     if data.target_kind is TargetKind.POUNDS and not (data.target_pence is not None and data.target_pence > 0):
         raise Invalid("Target must be more than £0", "target_pence")
+    data.ocid, data.notice_id = contract_ocid(data.ocid), contract_notice_id(data.notice_id)
 
 
 REFERENCE_TAKEN = "Another contract already has this reference"
@@ -98,6 +102,7 @@ def _copy_contract(contract: Contract, data: ContractInput) -> None:
     contract.contract_manager_id, contract.target_kind = data.contract_manager_id, data.target_kind
     contract.target_pence = data.target_pence if data.target_kind is TargetKind.POUNDS else None
     contract.target_percent = data.target_percent if data.target_kind is TargetKind.PERCENT else None
+    contract.ocid, contract.notice_id = data.ocid, data.notice_id
 
 
 def create_contract(user: User, data: ContractInput) -> Contract:

@@ -1,5 +1,7 @@
 """The admin's use cases: council users' roles, areas, themes, measures and proxy values."""
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +19,7 @@ from app.models import (
 from app.services.accounts import normalise_email, user_by_email
 from app.services.audit import add_recorded, record_audit
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.services.identifiers import ons_code
 from app.services.transactions import unique_or_field_error
 from app.services.passwords import issue_token
 
@@ -130,25 +133,45 @@ def _area_name(name: str, except_id: int | None = None) -> str:
     return text
 
 
-def create_area(actor: User, name: str) -> Area:
+def _area_ons_code(text: str | None, except_id: int | None = None) -> str | None:
+    """An area's optional ONS code, checked for its format and that no other area has it."""
+    code = ons_code(text)
+    if code:
+        _require_unique(Area, Area.ons_code, code, f"Another area already has the ONS code {code}", "ons_code",
+                        except_id=except_id)
+    return code
+
+
+@contextmanager
+def _unique_area(area: Area) -> Iterator[None]:
+    """Commit inside this: two saves at once that pass the checks are still refused by the field that clashes."""
+    with unique_or_field_error(f"There is already an area called {area.name}", "name"), \
+            unique_or_field_error(f"Another area already has the ONS code {area.ons_code}", "ons_code",
+                                  constraint_mentions="ons_code"):
+        yield
+
+
+def create_area(actor: User, name: str, ons_code_text: str | None = None) -> Area:
     """Add an area that needs and commitments can be placed in."""
     require_admin(actor)
-    area = Area(name=_area_name(name))
-    with unique_or_field_error(f"There is already an area called {area.name}", "name"):
-        add_recorded(actor, area, "area.created", name=area.name)
+    area = Area(name=_area_name(name), ons_code=_area_ons_code(ons_code_text))
+    with _unique_area(area):
+        add_recorded(actor, area, "area.created", name=area.name, ons_code=area.ons_code)
         db.session.commit()
     return area
 
 
-def rename_area(actor: User, area_id: int, name: str) -> Area:
-    """Change an area's name; everything placed in it follows."""
+def rename_area(actor: User, area_id: int, name: str, ons_code_text: str | None = None) -> Area:
+    """Change an area's name and ONS code; everything placed in it follows."""
     require_admin(actor)
     area = _get(Area, area_id, "area", lock=True)
-    new_name = _area_name(name, except_id=area.id)
-    old_name, area.name = area.name, new_name
+    new_name, new_code = _area_name(name, except_id=area.id), _area_ons_code(ons_code_text, except_id=area.id)
+    (old_name, area.name), (old_code, area.ons_code) = (area.name, new_name), (area.ons_code, new_code)
     if old_name != new_name:
         record_audit(actor, "area.renamed", area, old_name=old_name, new_name=new_name)
-    with unique_or_field_error(f"There is already an area called {new_name}", "name"):
+    if old_code != new_code:
+        record_audit(actor, "area.ons_code_changed", area, old_code=old_code, new_code=new_code)
+    with _unique_area(area):
         db.session.commit()
     return area
 
