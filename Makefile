@@ -50,12 +50,14 @@ install-test: $(BIN)/.installed-test browser-deps node_modules/.installed
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --durations=15
 
+# The browser tests (Chromium through the pages, a third of the suite's time) run once: on PostgreSQL, the production
+# database, when TEST_DATABASE_URL is set, else on SQLite. Every other test runs on both.
 test: install-test
-	env -u TEST_DATABASE_URL $(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-	  echo "--- again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+	  env -u TEST_DATABASE_URL $(PYTEST) -m "not browser" && \
+	  echo "--- again on PostgreSQL ($$TEST_DATABASE_URL), with the browser tests" && \
 	  $(PYTEST); \
-	else echo "TEST_DATABASE_URL not set: skipped the PostgreSQL run"; fi
+	else env -u TEST_DATABASE_URL $(PYTEST) && echo "TEST_DATABASE_URL not set: skipped the PostgreSQL run"; fi
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.sqlite

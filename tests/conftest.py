@@ -23,6 +23,8 @@ TESTS = Path(__file__).resolve().parent
 def pytest_collection_modifyitems(items):
     """Move the longest files to the front, keeping every file's own order (the sort is stable)."""
     def rank(item) -> int:
+        if not item.path.is_relative_to(TESTS):
+            return len(LONGEST_FIRST)
         where = item.path.relative_to(TESTS).as_posix()
         return next((n for n, start in enumerate(LONGEST_FIRST) if where.startswith(start)), len(LONGEST_FIRST))
     items.sort(key=rank)
