@@ -2,7 +2,6 @@
 import os
 import re
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -14,20 +13,6 @@ from app.queries.overview import forget_ledger_sums
 
 TEST_DB_URL = os.environ.get("TEST_DATABASE_URL")
 IS_POSTGRES = bool(TEST_DB_URL and TEST_DB_URL.startswith("postgresql"))
-# The longest test files (by `--durations`), run first: parallel workers, each taking whole files, then finish
-# together instead of one working through a long file alone at the end.
-LONGEST_FIRST = ("browser/", "test_no_server_errors.py", "test_authorisation_matrix.py", "test_xss.py")
-TESTS = Path(__file__).resolve().parent
-
-
-def pytest_collection_modifyitems(items):
-    """Move the longest files to the front, keeping every file's own order (the sort is stable)."""
-    def rank(item) -> int:
-        if not item.path.is_relative_to(TESTS):
-            return len(LONGEST_FIRST)
-        where = item.path.relative_to(TESTS).as_posix()
-        return next((n for n, start in enumerate(LONGEST_FIRST) if where.startswith(start)), len(LONGEST_FIRST))
-    items.sort(key=rank)
 
 
 def _worker_database(url: str, worker: str) -> str:
