@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Area, AuditEvent, Measure, ProxyValue, Role, Theme, User
 from app.services import reference
-from app.errors import NotFound, Invalid
+from app.errors import Invalid, NotAllowed, NotFound
 from tests.conftest import post_form
 
 
@@ -479,3 +479,57 @@ def test_a_name_saved_by_another_admin_at_the_same_moment_is_a_field_error_not_a
         response.get_data(as_text=True)
     with ctx():
         assert db.session.scalars(select(model.name).where(model.name == "Riverside")).all() == ["Riverside"]
+
+
+def test_a_measure_carries_one_code_per_framework_and_every_change_is_audited(client, ctx, make, as_admin):
+    measure_id = make.measure()
+    page = f"/admin/measures/{measure_id}"
+    codes = f"{page}/codes"
+    assert post_form(client, codes, {"scheme": "  Regional   list ", "code": "RL-7"}, page=page).status_code == 303
+    assert post_form(client, codes, {"scheme": "Council reporting", "code": "SV 3.1"}, page=page).status_code == 303
+    replaced = post_form(client, codes, {"scheme": "regional list", "code": "RL-8"}, page=page)
+    assert replaced.status_code == 303
+    with ctx():
+        measure = db.session.get(Measure, measure_id)
+        assert [(c.scheme, c.code) for c in measure.codes] == [("Council reporting", "SV 3.1"), ("regional list", "RL-8")]
+        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("measure.code%"))
+                                     .order_by(AuditEvent.id)).all()
+        assert actions == ["measure.code_added", "measure.code_added", "measure.code_changed"]
+        council_code = next(c.id for c in measure.codes if c.scheme == "Council reporting")
+    html = client.get(page).get_data(as_text=True)
+    assert "SV 3.1" in html and "RL-8" in html and "RL-7" not in html
+    assert "Council reporting SV 3.1" in client.get("/admin/measures").get_data(as_text=True)
+    assert post_form(client, f"{codes}/{council_code}/remove", {}, page=page).status_code == 303
+    with ctx():
+        assert [c.code for c in db.session.get(Measure, measure_id).codes] == ["RL-8"]
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "measure.code_removed")).one()
+        assert (event.data["scheme"], event.data["code"]) == ("Council reporting", "SV 3.1")
+    assert post_form(client, f"{codes}/{council_code}/remove", {}, page=page).status_code == 404
+
+
+@pytest.mark.parametrize("answer, field, message", [
+    ({"scheme": "", "code": "X1"}, "scheme", "Enter the framework"),
+    ({"scheme": "Regional", "code": ""}, "code", "Enter the measure&#39;s code in this framework"),
+    ({"scheme": "<b>Regional</b>", "code": "X1"}, "scheme", "Framework must use only letters, numbers, spaces"),
+    ({"scheme": "Regional", "code": "=HYPERLINK(1)"}, "code", "Code must use only letters, numbers"),
+    ({"scheme": "R" * 41, "code": "X1"}, "scheme", "Framework must be 40 characters or fewer"),
+])
+def test_a_bad_framework_code_is_refused_next_to_its_field(client, ctx, make, as_admin, answer, field, message):
+    measure_id = make.measure()
+    page = f"/admin/measures/{measure_id}"
+    response = post_form(client, f"{page}/codes", answer, page=page)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in html and message in html
+    with ctx():
+        assert db.session.get(Measure, measure_id).codes == []
+
+
+def test_only_admins_change_a_measures_codes(ctx, make):
+    measure_id = make.measure()
+    org = make.organisation(kind="buyer", name="Test Council")
+    with ctx():
+        manager = db.session.get(User, make.user(org, roles=["contract_manager"], org_admin=False))
+        with pytest.raises(NotAllowed):
+            reference.set_measure_code(manager, measure_id, "Regional", "R1")
+        assert db.session.get(Measure, measure_id).codes == []

@@ -222,6 +222,8 @@ ADMIN_ENDPOINTS: set[str] = {
     "admin.measure",
     "admin.edit_measure",
     "admin.add_proxy_value",
+    "admin.set_measure_code",
+    "admin.remove_measure_code",
     "admin.export_measures",
     "admin.import_measures",
     "admin.audit_log",
@@ -257,6 +259,7 @@ def world(make):
     params = {
         "organisation_id": make.organisation(kind="vcse", status="pending", area_ids=[area]),
         "user_id": 999999,
+        "code_id": 999999,
         "token": "not-a-real-token",
         "filename": "css/app.css",
         "area_id": area,

@@ -109,6 +109,17 @@ class ProxyValueForm(AppForm):
     submit = SubmitField("Add proxy value", widget=GovSubmitInput())
 
 
+class MeasureCodeForm(AppForm):
+    """A measure's code in another framework (adding one for a framework it has replaces that code)."""
+
+    scheme = short_answer("Framework", noun="Framework", limit=40, required="Enter the framework", one_line=True,
+                          hint="The framework or list the code belongs to, for example the council's reporting "
+                               "framework or a regional list.")
+    code = short_answer("Code in that framework", noun="Code", limit=40, one_line=True,
+                        required="Enter the measure's code in this framework", hint="For example, SV-3.1")
+    submit = SubmitField("Save code", widget=GovSubmitInput())
+
+
 class ImportForm(AppForm):
     """A CSV file of measures and proxy values."""
 

@@ -4,7 +4,8 @@ from datetime import date
 from flask import Response, current_app, flash, redirect, render_template, url_for
 
 from app.admin import bp
-from app.admin.forms import ImportForm, MeasureForm, NewMeasureForm, ProxyValueForm
+from app.admin.forms import ImportForm, MeasureCodeForm, MeasureForm, NewMeasureForm, ProxyValueForm
+from app.forms.common import ConfirmForm
 from app.errors import Invalid
 from app.models import NeedCategory
 from app.queries import admin as queries
@@ -54,16 +55,34 @@ def edit_measure(measure_id: int):
         f"{measure.code} has been saved.", measure)
 
 
-def _measure_page(measure_id: int, form: ProxyValueForm) -> str:
-    """A measure's page with its proxy value history and the add-a-value form."""
+def _measure_page(measure_id: int, form: ProxyValueForm | None = None, code_form: MeasureCodeForm | None = None) -> str:
+    """A measure's page with its proxy value history, its codes in other frameworks and the forms to add to both."""
     measure = found(queries.measure_with_history(measure_id))
-    return render_template("admin/measure.html", measure=measure, form=form, today=date.today())
+    return render_template("admin/measure.html", measure=measure, today=date.today(), confirm=ConfirmForm(),
+                           form=form or ProxyValueForm(formdata=None), code_form=code_form or MeasureCodeForm(formdata=None))
 
 
 @bp.get("/measures/<int:measure_id>")
 def measure(measure_id: int):
-    """One measure with every proxy value it has had."""
-    return _measure_page(measure_id, ProxyValueForm(formdata=None))
+    """One measure with every proxy value it has had and its codes in other frameworks."""
+    return _measure_page(measure_id)
+
+
+@bp.post("/measures/<int:measure_id>/codes")
+def set_measure_code(measure_id: int):
+    """Add a measure's code in a framework, or change the code it has there."""
+    form = MeasureCodeForm()
+    return carry_out(lambda: reference.set_measure_code(signed_in_user(), measure_id, form.scheme.data, form.code.data),
+                     form=form, page=lambda f: _measure_page(measure_id, code_form=f),
+                     done=lambda code: f"{code.scheme} code {code.code} has been saved.",
+                     then=url_for(".measure", measure_id=measure_id) + "#codes")
+
+
+@bp.post("/measures/<int:measure_id>/codes/<int:code_id>/remove")
+def remove_measure_code(measure_id: int, code_id: int):
+    """Take a framework's code off a measure."""
+    return carry_out(lambda: reference.remove_measure_code(signed_in_user(), measure_id, code_id),
+                     done="The code has been removed.", then=url_for(".measure", measure_id=measure_id) + "#codes")
 
 
 @bp.post("/measures/<int:measure_id>/proxy-values")
@@ -72,7 +91,7 @@ def add_proxy_value(measure_id: int):
     form = ProxyValueForm()
     return carry_out(lambda: reference.add_proxy_value(measure_id, form.pence_per_unit.data, form.effective_from.data,
                                                        form.source_note.data, signed_in_user()),
-                     form=form, page=lambda f: _measure_page(measure_id, f),
+                     form=form, page=lambda f: _measure_page(measure_id, form=f),
                      done="The new proxy value has been added. Earlier values are unchanged.",
                      then=url_for(".measure", measure_id=measure_id))
 

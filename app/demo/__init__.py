@@ -2,7 +2,9 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Area, Organisation, OrganisationKind, OrganisationStatus, Role, User, UserRole, utcnow
+from app.models import (
+    Area, Measure, MeasureCode, Organisation, OrganisationKind, OrganisationStatus, Role, User, UserRole, utcnow,
+)
 from app.models.identifiers import IdentifierScheme
 from app.services.passwords import hash_password
 from app.services.reference_defaults import load_default_reference
@@ -39,6 +41,20 @@ SUPPLIERS = [
     ("Sentinel CCTV Ltd", "09000006", "pending", "office@sentinelcctv.example.com", "Sid Patel"),
 ]
 
+# The demo council reports against its own framework too: (measure code, code in that framework).
+DEMO_FRAMEWORK = "Wyvern Social Value Framework 2025"
+DEMO_FRAMEWORK_CODES = [("VOL-HOURS", "WSV-C1"), ("ADV-EXPERT", "WSV-C4"), ("SPACE-DAY", "WSV-C5"),
+                        ("EQUIP-LAPTOP", "WSV-D2"), ("APPR-WEEK", "WSV-E1"), ("REUSE-ITEM", "WSV-N3")]
+
+
+def _framework_codes() -> None:
+    """Give some demo measures their code in the council's own framework, once."""
+    measures = {m.code: m for m in db.session.scalars(select(Measure))}
+    for measure_code, code in DEMO_FRAMEWORK_CODES:
+        measure = measures.get(measure_code)
+        if measure is not None and not any(c.scheme == DEMO_FRAMEWORK for c in measure.codes):
+            measure.codes.append(MeasureCode(scheme=DEMO_FRAMEWORK, code=code))
+
 
 def _user(organisation: Organisation, email: str, name: str, password_hash: str, roles=(), org_admin=True) -> None:
     """Create a verified demo user unless one with this email exists."""
@@ -67,6 +83,7 @@ def _organisation(name: str, kind: OrganisationKind, number, status: str, areas:
 def load_demo() -> None:
     """Create the demo council, organisations and sign-ins; running it again changes nothing."""
     load_default_reference()
+    _framework_codes()
     areas = list(db.session.scalars(select(Area).order_by(Area.name)))
     password_hash = hash_password(DEMO_PASSWORD)
     council = _organisation("Wyvern County Council", OrganisationKind.BUYER, None, "approved", areas)

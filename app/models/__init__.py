@@ -18,7 +18,9 @@ from app.models.offer import (
 )
 from app.models.policy import CouncilPolicy, PolicyTerms
 from app.models.organisation import Organisation, OrganisationKind, OrganisationStatus, organisation_areas
-from app.models.reference import Area, Measure, MeasureCategory, NeedCategory, ProxyValue, ProxyValueIsFixed, Theme
+from app.models.reference import (
+    Area, Measure, MeasureCategory, MeasureCode, NeedCategory, ProxyValue, ProxyValueIsFixed, Theme,
+)
 from app.models.schedule import ScheduledJob
 from app.models.suggestion import Suggestion, SuggestionDismissal, SuggestionRefresh
 from app.models.user import Role, TokenPurpose, User, UserRole, UserToken
@@ -28,7 +30,7 @@ __all__ = [
     "CommitmentLedgerTotal", "CouncilPolicy", "PolicyTerms",
     "Commitment", "Contract", "ContractStatus", "HOLDS_DELIVERED", "HOLDS_PLEDGED", "LedgerEntry", "LedgerIsAppendOnly",
     "Pledge", "PledgeStatus", "TargetKind", "commitment_areas", "commitment_themes",
-    "Area", "AuditEvent", "EDITABLE_STATUSES", "Need", "NeedStatus", "PUBLIC_STATUSES", "need_themes", "Measure", "MeasureCategory", "NeedCategory", "Organisation", "OrganisationKind",
+    "Area", "AuditEvent", "EDITABLE_STATUSES", "Need", "NeedStatus", "PUBLIC_STATUSES", "need_themes", "Measure", "MeasureCategory", "MeasureCode", "NeedCategory", "Organisation", "OrganisationKind",
     "OrganisationStatus", "OutboxMessage", "OutboxStatus", "ProxyValue", "ProxyValueIsFixed", "Role", "ScheduledJob", "Suggestion", "SuggestionDismissal", "SuggestionRefresh", "Theme", "TokenPurpose",
     "User", "UserRole", "UserToken", "organisation_areas", "utcnow",
     "DEFAULT_FREQUENCIES", "DigestItem", "EmailKind", "Frequency", "NotificationSetting", "ReminderSent",

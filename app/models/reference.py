@@ -73,6 +73,9 @@ class Measure(db.Model):
     proxy_values: Mapped[list["ProxyValue"]] = relationship(
         back_populates="measure", order_by="ProxyValue.effective_from", lazy="selectin"
     )
+    codes: Mapped[list["MeasureCode"]] = relationship(
+        cascade="all, delete-orphan", order_by="MeasureCode.scheme", lazy="selectin"
+    )
 
     @property
     def categories(self) -> list[NeedCategory]:
@@ -89,6 +92,19 @@ class Measure(db.Model):
         """The value of one unit on a day, in pence; None for a measure counted in units only."""
         proxy = self.proxy_on(day)
         return proxy.pence_per_unit if proxy else None
+
+
+class MeasureCode(db.Model):
+    """A measure's code in another framework, such as the one a council reports against: one code per scheme."""
+
+    __tablename__ = "measure_codes"
+    __table_args__ = (UniqueConstraint("measure_id", "scheme"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"), index=True)
+    scheme: Mapped[str] = mapped_column(String(40))
+    code: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def value_in_pence(quantity: Decimal, pence_per_unit: int | None) -> int:

@@ -13,8 +13,8 @@ from app import permissions
 from app.extensions import db
 from app.formatting import long_date
 from app.models import (
-    Area, Measure, MeasureCategory, NeedCategory, OrganisationKind, ProxyValue, Role, Theme, TokenPurpose, User,
-    UserRole,
+    Area, Measure, MeasureCategory, MeasureCode, NeedCategory, OrganisationKind, ProxyValue, Role, Theme, TokenPurpose,
+    User, UserRole,
 )
 from app.services.accounts import normalise_email, user_by_email
 from app.services.audit import add_recorded, record_audit
@@ -24,6 +24,8 @@ from app.services.transactions import unique_or_field_error
 from app.services.passwords import issue_token
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
+# A framework's name and a code in it: letters, numbers, spaces and . - _ / : (no control characters or markup).
+SCHEME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/:-]*$")
 # Proxy values are stored in a 32-bit integer column; £10 million a unit is far above any real proxy.
 MAX_PENCE = 1_000_000_000
 
@@ -313,6 +315,52 @@ def add_proxy_value(measure_id: int, pence_per_unit: int, effective_from: date, 
                      effective_from=effective_from.isoformat())
         db.session.commit()
     return proxy
+
+
+# --- codes in other frameworks -------------------------------------------------------------------------------
+
+def clean_framework_code(scheme: str | None, code: str | None) -> tuple[str, str]:
+    """A framework's name and a measure's code in it, trimmed and checked; the code keeps its own case."""
+    scheme_text = " ".join(_text(scheme, "scheme", noun="Framework", limit=40, missing="Enter the framework").split())
+    code_text = _text(code, "code", noun="Code", limit=40, missing="Enter the measure's code in this framework")
+    if not SCHEME_PATTERN.match(scheme_text):
+        raise Invalid("Framework must use only letters, numbers, spaces and . - _ / :", "scheme")
+    if not SCHEME_PATTERN.match(code_text) or "  " in code_text:
+        raise Invalid("Code must use only letters, numbers, single spaces and . - _ / :", "code")
+    return scheme_text, code_text
+
+
+def set_measure_code(actor: User, measure_id: int, scheme: str | None, code: str | None) -> MeasureCode:
+    """Give a measure its code in a framework, or change it: one code per framework (named in any case)."""
+    require_admin(actor)
+    scheme, code = clean_framework_code(scheme, code)
+    measure = _get(Measure, measure_id, "measure", lock=True)
+    existing = next((c for c in measure.codes if c.scheme.lower() == scheme.lower()), None)
+    with unique_or_field_error(f"{measure.code} already has a code in {scheme}", "scheme"):
+        if existing is None:
+            existing = MeasureCode(scheme=scheme, code=code)
+            measure.codes.append(existing)
+            db.session.flush()
+            record_audit(actor, "measure.code_added", measure, scheme=scheme, code=code)
+        elif existing.code != code or existing.scheme != scheme:
+            record_audit(actor, "measure.code_changed", measure, scheme=scheme,
+                         changes={"code": [existing.code, code], "scheme": [existing.scheme, scheme]})
+            existing.scheme, existing.code = scheme, code
+        db.session.commit()
+    return existing
+
+
+def remove_measure_code(actor: User, measure_id: int, code_id: int) -> Measure:
+    """Take a framework's code off a measure."""
+    require_admin(actor)
+    measure = _get(Measure, measure_id, "measure", lock=True)
+    code = next((c for c in measure.codes if c.id == code_id), None)
+    if code is None:
+        raise NotFound("No such code.")
+    measure.codes.remove(code)
+    record_audit(actor, "measure.code_removed", measure, scheme=code.scheme, code=code.code)
+    db.session.commit()
+    return measure
 
 
 # --- council users ----------------------------------------------------------------------------------------------
