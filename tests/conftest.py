@@ -1,4 +1,5 @@
 """Fixtures: a schema built by the real migrations, a fresh app per test, clients and helpers."""
+import copy
 import os
 import re
 from contextlib import contextmanager
@@ -9,6 +10,7 @@ from sqlalchemy import create_engine, event, make_url, text
 
 from app import create_app
 from app.extensions import db, limiter
+from app.queries.impact import CACHE_KEY as IMPACT_CACHE_KEY
 from app.queries.overview import forget_ledger_sums
 
 TEST_DB_URL = os.environ.get("TEST_DATABASE_URL")
@@ -34,8 +36,13 @@ def _worker_database(url: str, worker: str) -> str:
 def _database_url(tmp_path_factory) -> str:
     """The database under test: TEST_DATABASE_URL (one per worker when run in parallel), or a temporary SQLite file."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if IS_POSTGRES:
+        url = make_url(_worker_database(TEST_DB_URL, worker) if worker else TEST_DB_URL)
+        # A commit need not wait for the disk in tests (it took 20 ms, most of a short test's time on PostgreSQL);
+        # what one connection commits is seen by the others exactly as before.
+        return url.update_query_dict({"options": "-c synchronous_commit=off"}).render_as_string(hide_password=False)
     if TEST_DB_URL:
-        return _worker_database(TEST_DB_URL, worker) if worker and IS_POSTGRES else TEST_DB_URL
+        return TEST_DB_URL
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
@@ -62,8 +69,16 @@ def _empty_all_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as connection:
         if IS_POSTGRES:
-            # TRUNCATE fires no row triggers, so the ledger's append-only trigger lets it through.
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            # DELETE as a replica fires no triggers (so the ledger's append-only trigger lets it through, and no
+            # foreign key is checked), and on tables of a few rows it takes milliseconds where TRUNCATE of every
+            # table took a second. Then every id sequence starts again from 1, as TRUNCATE ... RESTART IDENTITY did.
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+            for name in tables:
+                connection.execute(text(f"DELETE FROM {name}"))
+            sequences = connection.execute(text(
+                "SELECT schemaname || '.' || sequencename FROM pg_sequences WHERE schemaname = current_schema()"))
+            for (sequence,) in sequences.all():
+                connection.execute(text("SELECT setval(:sequence, 1, false)"), {"sequence": sequence})
         else:
             # The ledger's triggers refuse DELETE (migration 0005): drop them, empty the tables and
             # create them again from their own saved SQL, in one transaction (SQLite's DDL is
@@ -86,18 +101,42 @@ def app_overrides():
     return {}
 
 
+# Building an app (about 150 routes to compile, templates to compile) took a fifth of a second, a third of a short
+# test's time; so each process builds one app per set of overrides and every test gets it back as new: its settings
+# as built, its in-process caches empty, an empty database.
+_BUILT_APPS: dict[str, tuple] = {}
+APP_CACHES = (IMPACT_CACHE_KEY,)
+
+
+def _app_for(database_url: str, overrides: dict):
+    """The process's app for these settings, with its settings put back as they were when it was built."""
+    key = repr((database_url, sorted(overrides.items(), key=lambda item: item[0])))
+    if key not in _BUILT_APPS:
+        built = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+        _BUILT_APPS[key] = (built, copy.deepcopy(dict(built.config)))
+    app, settings = _BUILT_APPS[key]
+    app.config.clear()
+    app.config.update(copy.deepcopy(settings))
+    for cache in APP_CACHES:
+        app.extensions.pop(cache, None)
+    return app
+
+
 @pytest.fixture
-def app(database_url, app_overrides, tmp_path):
-    """A fresh app per test on an empty database, keeping evidence files in the test's own folder."""
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url,
-                                 "EVIDENCE_DIR": str(tmp_path / "evidence"), **app_overrides})
+def app(request, database_url, app_overrides, tmp_path):
+    """An app as new on an empty database, keeping evidence files in the test's own folder."""
+    own = request.node.get_closest_marker("own_app") is not None
+    app = (create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, **app_overrides}) if own
+           else _app_for(database_url, app_overrides))
+    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
     with app.app_context():
         _empty_all_tables()
     limiter.reset()
     yield app
     with app.app_context():
         db.session.remove()
-        db.engine.dispose()
+        if own:
+            db.engine.dispose()
 
 
 @pytest.fixture

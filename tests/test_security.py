@@ -127,6 +127,7 @@ def _fail_with(error: Exception) -> None:
     (ValueError("secret internal detail"), 500),   # a bug: the 500 page, nothing internal shown
     (ServiceUnavailable(), 503),                    # a server error raised on purpose keeps its code
 ])
+@pytest.mark.own_app
 def test_a_server_error_rolls_back_and_shows_no_internals(app, client, ctx, error, status):
     @app.get("/boom")
     def boom():
@@ -158,6 +159,7 @@ def test_a_server_error_rolls_back_and_shows_no_internals(app, client, ctx, erro
 
 
 @pytest.mark.parametrize("code", [410, 416])
+@pytest.mark.own_app
 def test_a_status_without_its_own_title_keeps_its_code_under_a_general_title(app, client, code):
     @app.get("/odd-status")
     def odd_status():
